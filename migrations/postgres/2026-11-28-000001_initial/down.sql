@@ -1,0 +1,10 @@
+DROP TABLE throttle_buckets;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE comments;
+DROP TABLE article_revisions;
+DROP TABLE article_tags;
+DROP TABLE articles;
+DROP TABLE tags;
+DROP TABLE users;
+DROP TABLE authors;

@@ -1,0 +1,137 @@
+//! Builds the actix-web application and server from a configuration.
+//!
+//! `Application::build` binds the listener itself so tests can ask for port 0
+//! and learn the real port; `main` and the tests share this path.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{http, web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Config;
+use crate::db::{migrate, Db};
+use crate::extractors;
+use crate::middleware::{problem_fallback, request_id_header, security_headers};
+use crate::routes;
+use crate::state::AppState;
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Migrations failed.
+    #[error(transparent)]
+    Migrate(#[from] migrate::MigrateError),
+    /// The pool could not be built.
+    #[error("{0}")]
+    Database(String),
+    /// The address could not be bound.
+    #[error("could not listen on the configured address: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Migrates (if configured), builds the pool and binds the listener.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        if config.run_migrations {
+            let applied = migrate::run_pending(&config.database_url).await?;
+            if !applied.is_empty() {
+                tracing::info!(?applied, "applied migrations");
+            }
+        }
+        let db = Db::connect(&config).map_err(StartupError::Database)?;
+        let listener = TcpListener::bind(config.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+        };
+        let server = server(listener, state.clone())?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The port actually bound (useful with `BIND_ADDR=…:0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Shared state (tests use it to reach the database directly).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM/SIGINT (graceful) or the handle stops it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// The running server, for tests that need its handle.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let config = state.config.clone();
+    let data = web::Data::new(state.clone());
+    let mut http = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(extractors::json_config(config.json_body_limit))
+            .app_data(web::PayloadConfig::new(config.json_body_limit))
+            .app_data(extractors::path_config())
+            .app_data(extractors::query_config())
+            .configure(routes::configure)
+            .default_service(web::to(extractors::route_not_found))
+            .wrap(problem_fallback())
+            .wrap(security_headers())
+            .wrap(cors(&config.cors_origins))
+            .wrap(from_fn(request_id_header))
+            .wrap(TracingLogger::default())
+    })
+    .shutdown_timeout(state.config.shutdown_timeout_secs)
+    .listen(listener)?;
+    if let Some(workers) = state.config.workers {
+        http = http.workers(workers);
+    }
+    Ok(http.run())
+}
+
+/// CORS from the configured allow-list; none configured means no CORS.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers([
+            http::header::AUTHORIZATION,
+            http::header::CONTENT_TYPE,
+            http::header::IF_MATCH,
+            http::header::IF_NONE_MATCH,
+            http::header::HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([
+            http::header::ETAG,
+            http::header::LINK,
+            http::header::LOCATION,
+            http::header::RETRY_AFTER,
+            http::header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
