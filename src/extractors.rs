@@ -98,3 +98,28 @@ fn query_error(err: QueryPayloadError) -> ApiError {
 pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound(format!("no route for {}", req.path())))
 }
+
+/// Parses an optional JSON body: empty → `T::default()`; otherwise it must be
+/// `application/json` and match `T` (same errors as the JSON extractor).
+pub fn optional_json<T>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError>
+where
+    T: serde::de::DeserializeOwned + Default + serde::Serialize + validator::Validate,
+{
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<actix_web::mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON)
+        });
+    if !is_json {
+        return Err(json_error(JsonPayloadError::ContentType));
+    }
+    let value: T = serde_json::from_slice(body).map_err(|e| deserialize_error(&e))?;
+    crate::validation::check(&value)?;
+    Ok(value)
+}

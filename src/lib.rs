@@ -4,14 +4,23 @@
 #[macro_use]
 pub mod db;
 
+pub mod articles;
+pub mod auth;
+pub mod authors;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod error;
 pub mod extractors;
 pub mod health;
+pub mod http;
 pub mod middleware;
 pub mod openapi;
+pub mod patch;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod tags;
 pub mod telemetry;
+pub mod text;
+pub mod validation;

@@ -1,10 +1,13 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use actix_web::HttpResponse;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
+use crate::articles::{actions, dto as article_dto, listing, routes as articles, workflow, writes};
 use crate::error::{FieldError, ProblemDetails};
-use crate::health;
+use crate::http::pagination::ListMeta;
+use crate::{authors, comments, health, tags};
 
 /// The API description served at `/openapi.json` and committed at
 /// `openapi/openapi.json`.
@@ -16,14 +19,52 @@ use crate::health;
                        Errors are RFC 9457 problem details (`application/problem+json`).",
         license(name = "MIT OR Apache-2.0")
     ),
-    paths(health::live, health::ready, spec),
-    components(schemas(ProblemDetails, FieldError)),
+    paths(
+        health::live, health::ready, spec,
+        articles::list, articles::get, articles::related,
+        writes::create, writes::update, writes::delete,
+        actions::submit, actions::publish, actions::unpublish, actions::archive,
+        comments::routes::list_for_article,
+        authors::routes::list, authors::routes::get, authors::routes::create,
+        authors::routes::update, authors::routes::delete,
+        tags::routes::list, tags::routes::get, tags::routes::create,
+        tags::routes::update, tags::routes::delete,
+    ),
+    components(schemas(
+        ProblemDetails, FieldError, ListMeta, workflow::Status, listing::Sort,
+        article_dto::ArticleResponse, article_dto::CreateArticleRequest,
+        article_dto::UpdateArticleRequest, article_dto::PublishRequest,
+    )),
+    modifiers(&SecuritySchemes),
     tags(
+        (name = "articles", description = "Articles: public reads and staff writes"),
+        (name = "workflow", description = "Editorial workflow actions"),
+        (name = "authors", description = "Author profiles"),
+        (name = "tags", description = "Tags"),
+        (name = "comments", description = "Reader comments"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "meta", description = "The API description itself")
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme used by staff operations.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Staff access token"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document as pretty-printed JSON with a trailing newline.
 pub fn spec_json() -> String {

@@ -3,7 +3,8 @@
 
 use actix_web::web::{self, ServiceConfig};
 
-use crate::{health, openapi};
+use crate::articles::{actions, routes as articles, writes};
+use crate::{authors, comments, health, openapi, tags};
 
 /// Registers a path with its method handlers and a 405 fallback.
 macro_rules! resource {
@@ -25,4 +26,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/health/live", get => health::live);
     resource!(cfg, "/health/ready", get => health::ready);
     resource!(cfg, "/openapi.json", get => openapi::spec);
+
+    resource!(cfg, "/api/v1/articles", get => articles::list, post => writes::create);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}",
+        get => articles::get, patch => writes::update, delete => writes::delete);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/related", get => articles::related);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/comments", get => comments::routes::list_for_article);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/submit", post => actions::submit);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/publish", post => actions::publish);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/unpublish", post => actions::unpublish);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/archive", post => actions::archive);
+
+    resource!(cfg, "/api/v1/authors", get => authors::routes::list, post => authors::routes::create);
+    resource!(cfg, "/api/v1/authors/{id_or_slug}",
+        get => authors::routes::get, patch => authors::routes::update, delete => authors::routes::delete);
+
+    resource!(cfg, "/api/v1/tags", get => tags::routes::list, post => tags::routes::create);
+    resource!(cfg, "/api/v1/tags/{id_or_slug}",
+        get => tags::routes::get, patch => tags::routes::update, delete => tags::routes::delete);
 }

@@ -33,11 +33,10 @@ macro_rules! with_tx {
     ($db:expr, $conn:ident => $body:expr) => {
         match $db {
             $crate::db::Db::Pg(pool) => {
-                use diesel_async::scoped_futures::ScopedFutureExt as _;
                 use diesel_async::AsyncConnection as _;
                 let mut pooled = pool.get().await.map_err($crate::error::ApiError::from)?;
                 pooled
-                    .transaction::<_, $crate::error::ApiError, _>(|$conn| async move { $body }.scope_boxed())
+                    .transaction(async |$conn| -> $crate::error::ApiResult<_> { $body })
                     .await
             }
             $crate::db::Db::Sqlite(pool) => {

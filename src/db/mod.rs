@@ -7,9 +7,12 @@
 
 #[macro_use]
 mod macros;
+#[macro_use]
+pub mod slugs;
 pub mod migrate;
 pub mod schema;
 mod setup;
+pub mod time;
 
 use std::time::Duration;
 

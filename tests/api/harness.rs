@@ -18,6 +18,9 @@ const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// A fixed test secret (≥ 32 bytes).
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
+/// The bootstrap admin token the test servers accept.
+pub const ADMIN_TOKEN: &str = "test-admin-token-test-admin-token-0123456789";
+
 /// Runs each listed `async fn(TestApp)` once on PostgreSQL and once on SQLite,
 /// as `<name>::postgres` and `<name>::sqlite`.
 macro_rules! both_backends {
@@ -48,8 +51,10 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database URL the server uses.
     pub database_url: String,
+    /// The server's state (to reach the database directly in set-ups).
+    pub state: cms::state::AppState,
     handle: actix_web::dev::ServerHandle,
-    db: TestDb,
+    _db: TestDb,
 }
 
 impl TestApp {
@@ -70,6 +75,7 @@ impl TestApp {
             ("WORKERS", "1".to_owned()),
             ("DATABASE_POOL_SIZE", "4".to_owned()),
             ("JWT_SECRET", TEST_JWT_SECRET.to_owned()),
+            ("BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
             ("LOG_FILTER", "warn".to_owned()),
             // The PostgreSQL template is already migrated; SQLite migrates here.
             ("RUN_MIGRATIONS", (backend == Backend::Sqlite).to_string()),
@@ -84,6 +90,7 @@ impl TestApp {
         let database_url = env["DATABASE_URL"].clone();
         let app = Application::build(config).await.expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
         let server = app.into_server();
         let handle = server.handle();
         tokio::spawn(server);
@@ -95,8 +102,9 @@ impl TestApp {
                 .expect("http client"),
             backend,
             database_url,
+            state,
             handle,
-            db,
+            _db: db,
         }
     }
 
@@ -110,9 +118,32 @@ impl TestApp {
         self.client.request(method, self.url(path))
     }
 
+    /// A request authenticated with the admin token.
+    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(ADMIN_TOKEN)
+    }
+
+    /// `GET path` as admin, returning status and JSON body.
+    pub async fn admin_get(&self, path: &str) -> (u16, Value) {
+        send_json(self.admin(Method::GET, path)).await
+    }
+
+    /// `GET path` anonymously, returning status and JSON body.
+    pub async fn public_get(&self, path: &str) -> (u16, Value) {
+        send_json(self.request(Method::GET, path)).await
+    }
+
+    /// `method path` as admin with a JSON body, returning status and body.
+    pub async fn admin_json(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
+        send_json(self.admin(method, path).json(&body)).await
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path).send().await.expect("request sent")
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
     }
 }
 
@@ -138,7 +169,10 @@ pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
     assert_eq!(body["status"], status, "body: {body}");
     assert_eq!(body["code"], code, "body: {body}");
     assert_eq!(body["type"], format!("/problems/{code}"), "body: {body}");
-    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "body: {body}");
+    assert!(
+        body["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "body: {body}"
+    );
     assert!(body["detail"].is_string(), "body: {body}");
     assert!(body["errors"].is_array(), "body: {body}");
     body
@@ -201,7 +235,10 @@ impl Drop for TestDb {
                 .build()?;
             rt.block_on(async {
                 let client = pg_connect(&url).await;
-                client.batch_execute(&sql).await.map_err(std::io::Error::other)
+                client
+                    .batch_execute(&sql)
+                    .await
+                    .map_err(std::io::Error::other)
             })
         })
         .join();
@@ -310,7 +347,10 @@ async fn create_template() -> String {
             format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
             format!("CREATE DATABASE {building}"),
         ] {
-            client.batch_execute(&sql).await.expect("create template database");
+            client
+                .batch_execute(&sql)
+                .await
+                .expect("create template database");
         }
         let url = cms::config::DatabaseUrl::Postgres(with_database(&admin_url, &building));
         cms::db::migrate::run_pending(&url)
@@ -320,7 +360,10 @@ async fn create_template() -> String {
             format!("ALTER DATABASE {building} RENAME TO {name}"),
             format!("ALTER DATABASE {name} WITH IS_TEMPLATE true"),
         ] {
-            client.batch_execute(&sql).await.expect("publish template database");
+            client
+                .batch_execute(&sql)
+                .await
+                .expect("publish template database");
         }
     }
     client
@@ -337,7 +380,12 @@ fn migrations_hash() -> u64 {
     files.sort();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in files {
-        let mut bytes = file.strip_prefix(&dir).unwrap().to_string_lossy().into_owned().into_bytes();
+        let mut bytes = file
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+            .into_bytes();
         bytes.extend(std::fs::read(&file).expect("read migration"));
         for b in bytes {
             hash ^= u64::from(b);

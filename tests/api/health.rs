@@ -40,7 +40,10 @@ async fn ready_is_503_when_postgres_is_unreachable() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert!(res.headers().contains_key("retry-after"));
     let body = assert_problem(res, 503, "service_unavailable").await;
-    assert!(!body["detail"].as_str().unwrap().contains(&name), "no internals: {body}");
+    assert!(
+        !body["detail"].as_str().unwrap().contains(&name),
+        "no internals: {body}"
+    );
 
     assert_eq!(app.get("/health/live").await.status(), 200);
 }

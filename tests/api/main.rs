@@ -1,9 +1,16 @@
 //! The one integration-test binary: every test talks HTTP to the real server,
 //! on PostgreSQL and on SQLite.
 
+mod fixtures;
 mod harness;
 
+mod articles;
+mod comments;
 mod health;
 mod openapi_drift;
+mod pagination;
 mod problems;
 mod schema_parity;
+mod taxonomy;
+mod visibility;
+mod workflow;

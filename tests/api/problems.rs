@@ -1,9 +1,19 @@
 //! Every error class leaves the server as RFC 9457 problem+json.
 
-use crate::harness::{assert_problem, both_backends, TestApp};
+use crate::harness::{assert_problem, both_backends, TestApp, ADMIN_TOKEN};
 use reqwest::Method;
+use serde_json::json;
 
-both_backends!(unknown_route_is_404, wrong_method_is_405_with_allow);
+both_backends!(
+    unknown_route_is_404,
+    wrong_method_is_405_with_allow,
+    malformed_and_unknown_json_is_400,
+    wrong_content_type_is_415,
+    oversized_bodies_are_413,
+    bad_path_and_query_are_400,
+    invalid_values_are_422_and_not_written,
+    bad_credentials_are_401,
+);
 
 async fn unknown_route_is_404(app: TestApp) {
     let body = assert_problem(app.get("/no/such/route").await, 404, "not_found").await;
@@ -11,7 +21,174 @@ async fn unknown_route_is_404(app: TestApp) {
 }
 
 async fn wrong_method_is_405_with_allow(app: TestApp) {
-    let res = app.request(Method::DELETE, "/health/live").send().await.unwrap();
+    let res = app
+        .request(Method::DELETE, "/health/live")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["allow"], "GET");
     assert_problem(res, 405, "method_not_allowed").await;
+    let res = app
+        .request(Method::PUT, "/api/v1/articles")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    assert_problem(res, 405, "method_not_allowed").await;
+}
+
+async fn malformed_and_unknown_json_is_400(app: TestApp) {
+    let send = |body: &'static str| {
+        app.admin(Method::POST, "/api/v1/tags")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_problem(send("{\"name\": ").await.unwrap(), 400, "invalid_json").await;
+    let body = assert_problem(
+        send("{\"name\": \"x\", \"role\": \"admin\"}")
+            .await
+            .unwrap(),
+        400,
+        "invalid_body",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "role");
+    assert_problem(send("{\"name\": 42}").await.unwrap(), 400, "invalid_body").await;
+    // Deeply nested input is refused cleanly, not with a stack overflow.
+    let deep: &'static str =
+        Box::leak(format!("{}{}", "[".repeat(5000), "]".repeat(5000)).into_boxed_str());
+    let res = send(deep).await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let deep_field: &'static str = Box::leak(
+        format!(
+            "{{\"name\": \"x\", \"description\": {}1{}}}",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        )
+        .into_boxed_str(),
+    );
+    assert_eq!(send(deep_field).await.unwrap().status(), 400);
+}
+
+async fn wrong_content_type_is_415(app: TestApp) {
+    let res = app
+        .admin(Method::POST, "/api/v1/tags")
+        .header("content-type", "text/plain")
+        .body("{\"name\": \"x\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "unsupported_media_type").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/tags")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "unsupported_media_type").await;
+}
+
+async fn oversized_bodies_are_413(app: TestApp) {
+    let big = json!({ "name": "x", "description": "y".repeat(2 * 1024 * 1024) }).to_string();
+    let res = app
+        .admin(Method::POST, "/api/v1/tags")
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload_too_large").await;
+    // Chunked: no Content-Length, the limit is enforced while reading.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big
+        .into_bytes()
+        .chunks(64 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let stream = futures_util::stream::iter(chunks);
+    let res = app
+        .admin(Method::POST, "/api/v1/tags")
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload_too_large").await;
+}
+
+async fn bad_path_and_query_are_400(app: TestApp) {
+    for query in [
+        "per_page=abc",
+        "per_page=1000",
+        "page=0",
+        "sort=password",
+        "nope=1",
+        "include=secrets",
+        "fields=password_hash",
+        "cursor=%%%",
+    ] {
+        let res = app.get(&format!("/api/v1/articles?{query}")).await;
+        let code = if query.starts_with("cursor") {
+            "invalid_cursor"
+        } else {
+            "invalid_query"
+        };
+        assert_problem(res, 400, code).await;
+    }
+    // Strict ids: an id that cannot exist is a 404, never a 500 or a partial parse.
+    for path in ["99999999999999999999", "-1", "123abc"] {
+        let res = app.get(&format!("/api/v1/articles/{path}")).await;
+        assert_problem(res, 404, "not_found").await;
+    }
+}
+
+async fn invalid_values_are_422_and_not_written(app: TestApp) {
+    let (status, body) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/tags",
+            json!({ "name": "n".repeat(101) }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "name");
+    let (status, body) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/tags",
+            json!({ "name": "nul\u{0}byte" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/tags",
+            json!({ "name": "ok", "slug": "Not A Slug" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (_, list) = app.public_get("/api/v1/tags").await;
+    assert_eq!(list["meta"]["total"], 0, "nothing was written: {list}");
+}
+
+async fn bad_credentials_are_401(app: TestApp) {
+    let res = app
+        .request(Method::POST, "/api/v1/tags")
+        .bearer_auth(format!("{ADMIN_TOKEN}x"))
+        .json(&json!({ "name": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    assert_problem(res, 401, "unauthorized").await;
+    let res = app
+        .request(Method::POST, "/api/v1/tags")
+        .json(&json!({ "name": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
 }

@@ -15,7 +15,11 @@ type Columns = BTreeMap<String, BTreeMap<String, (String, bool)>>;
 async fn postgres_and_sqlite_migrations_define_the_same_columns() {
     let pg = postgres_columns().await;
     let sqlite = sqlite_columns().await;
-    assert!(pg.len() >= 10, "expected the whole schema, got {:?}", pg.keys());
+    assert!(
+        pg.len() >= 10,
+        "expected the whole schema, got {:?}",
+        pg.keys()
+    );
     assert_eq!(
         pg.keys().collect::<Vec<_>>(),
         sqlite.keys().collect::<Vec<_>>(),
@@ -100,7 +104,11 @@ async fn sqlite_columns() -> Columns {
     for c in rows {
         // `INTEGER PRIMARY KEY` is SQLite's 64-bit rowid alias: a BIGINT id.
         let is_rowid = c.pk == 1 && c.data_type.eq_ignore_ascii_case("integer");
-        let ty = if is_rowid { "bigint".to_owned() } else { family(&c.data_type) };
+        let ty = if is_rowid {
+            "bigint".to_owned()
+        } else {
+            family(&c.data_type)
+        };
         let nullable = c.not_null == 0 && c.pk == 0;
         out.entry(c.table_name)
             .or_default()

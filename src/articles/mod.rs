@@ -1,0 +1,12 @@
+//! Articles: the content frontends read and editors write, with the
+//! editorial workflow, lists, relations and related articles.
+
+pub mod actions;
+pub mod content;
+pub mod dto;
+pub mod listing;
+pub mod model;
+pub mod present;
+pub mod routes;
+pub mod workflow;
+pub mod writes;

@@ -1,0 +1,147 @@
+//! Turns article rows into responses: derived status, embedded relations
+//! (a fixed number of queries per page, whatever its size) and sparse fields.
+
+use chrono::NaiveDateTime;
+use serde_json::{Map, Value};
+
+use super::dto::{ArticleResponse, ARTICLE_FIELDS, ARTICLE_INCLUDES};
+use super::model::Article;
+use super::workflow::Status;
+use crate::authors::{dto::AuthorResponse, model as authors};
+use crate::db::time::utc;
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::http::params::csv_allow_list;
+use crate::tags::{dto::TagSummary, model as tags};
+
+/// What to embed and which fields to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    /// Embed the author.
+    pub author: bool,
+    /// Embed the tags.
+    pub tags: bool,
+    /// Keep only these fields (plus `id`); `None` keeps all.
+    pub fields: Option<Vec<String>>,
+}
+
+impl Shape {
+    /// Parses `include` and `fields` against their allow-lists (400 otherwise).
+    pub fn parse(include: Option<&str>, fields: Option<&str>) -> ApiResult<Self> {
+        let include = csv_allow_list("include", include, ARTICLE_INCLUDES)?;
+        let fields = fields
+            .map(|raw| csv_allow_list("fields", Some(raw), ARTICLE_FIELDS))
+            .transpose()?
+            .map(|list| list.into_iter().map(str::to_owned).collect());
+        Ok(Self {
+            author: include.contains(&"author"),
+            tags: include.contains(&"tags"),
+            fields,
+        })
+    }
+
+    /// Everything embedded (answers to writes).
+    pub fn full() -> Self {
+        Self {
+            author: true,
+            tags: true,
+            fields: None,
+        }
+    }
+}
+
+/// Builds the responses of `rows`, loading relations with one query each.
+pub async fn present(
+    db: &Db,
+    rows: Vec<Article>,
+    shape: &Shape,
+    now: NaiveDateTime,
+) -> ApiResult<Vec<Value>> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let mut author_ids: Vec<i64> = rows.iter().map(|a| a.author_id).collect();
+    author_ids.sort_unstable();
+    author_ids.dedup();
+    let authors = if shape.author && !rows.is_empty() {
+        authors::by_ids(db, &author_ids).await?
+    } else {
+        Default::default()
+    };
+    let mut tags = if shape.tags && !rows.is_empty() {
+        tags::for_articles(db, &ids).await?
+    } else {
+        Default::default()
+    };
+    rows.into_iter()
+        .map(|article| {
+            let author = shape
+                .author
+                .then(|| {
+                    authors
+                        .get(&article.author_id)
+                        .map(|a| AuthorResponse::new(a, None))
+                })
+                .flatten();
+            let article_tags = shape.tags.then(|| {
+                tags.remove(&article.id)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(TagSummary::from)
+                    .collect()
+            });
+            let response = response(article, author, article_tags, now)?;
+            sparse(response, shape.fields.as_deref())
+        })
+        .collect()
+}
+
+fn response(
+    a: Article,
+    author: Option<AuthorResponse>,
+    tags: Option<Vec<TagSummary>>,
+    now: NaiveDateTime,
+) -> ApiResult<ArticleResponse> {
+    let status = Status::from_db(&a.status)?.effective(a.published_at, now);
+    let excerpt = a
+        .excerpt
+        .clone()
+        .unwrap_or_else(|| crate::text::markdown::first_paragraph(&a.body).unwrap_or_default());
+    Ok(ArticleResponse {
+        id: a.id,
+        slug: a.slug,
+        title: a.title,
+        excerpt,
+        body: a.body,
+        body_html: a.body_html,
+        status,
+        publish_at: a.publish_at.map(utc),
+        published_at: a.published_at.map(utc),
+        author_id: a.author_id,
+        author,
+        tags,
+        featured_image_url: a.featured_image_url,
+        meta_title: a.meta_title,
+        meta_description: a.meta_description,
+        canonical_url: a.canonical_url,
+        reading_time_minutes: a.reading_time_minutes,
+        word_count: a.word_count,
+        comments_open: a.comments_open,
+        version: a.version,
+        created_at: utc(a.created_at),
+        updated_at: utc(a.updated_at),
+    })
+}
+
+fn sparse(response: ArticleResponse, fields: Option<&[String]>) -> ApiResult<Value> {
+    let value = serde_json::to_value(response).map_err(ApiError::internal)?;
+    let Some(fields) = fields else {
+        return Ok(value);
+    };
+    let Value::Object(map) = value else {
+        return Ok(value);
+    };
+    let kept: Map<String, Value> = map
+        .into_iter()
+        .filter(|(k, _)| k == "id" || fields.iter().any(|f| f == k))
+        .collect();
+    Ok(Value::Object(kept))
+}

@@ -1,0 +1,228 @@
+//! Article reads: list, one by id or slug, related. Readers see published
+//! content only; staff also see drafts.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::dto::{ArticleListParams, ArticleReadParams, ArticleResponse};
+use super::listing::{self, CursorKey, Filter};
+use super::model::{self, Article};
+use super::present::{present, Shape};
+use super::workflow::Status;
+use crate::auth::{policy, Caller};
+use crate::db::time::{now, to_stored};
+use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::http::caching::{cached_json, Visibility};
+use crate::http::cursor;
+use crate::http::pagination::{bad_param, list_response, ListMeta, ListResponse, PageRequest};
+use crate::http::params::IdOrSlug;
+use crate::state::AppState;
+
+/// List articles: published ones for readers, any status for staff via `status`.
+///
+/// Page with `page`/`per_page`, or walk with the keyset `cursor` from
+/// `meta.next_cursor` (stable while articles are added; deep pages cost the
+/// same as the first).
+#[utoipa::path(
+    get, path = "/api/v1/articles", tag = "articles", operation_id = "list_articles",
+    params(ArticleListParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of articles", body = ListResponse<ArticleResponse>,
+         headers(("Link" = String, description = "RFC 8288 next/prev links"), ("ETag" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter, sort, include or field; bad cursor", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "`status` other than published without staff rights", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    params: web::Query<ArticleListParams>,
+) -> ApiResult<HttpResponse> {
+    let params = params.into_inner();
+    let page = PageRequest::from_params(params.page, params.per_page, params.cursor.clone())?;
+    let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
+    let sort = params.sort.unwrap_or_default();
+    let now = now();
+    let preview = policy::can_preview(&caller);
+    let (public_at, status) = match params.status {
+        None | Some(Status::Published) => (Some(now), None),
+        Some(status) if preview => (None, Some(status)),
+        Some(_) => {
+            return Err(ApiError::Forbidden(
+                "only staff may list unpublished articles".to_owned(),
+            ))
+        }
+    };
+    let author = params
+        .author
+        .as_deref()
+        .map(|raw| {
+            IdOrSlug::parse(raw, "author")
+                .map_err(|_| bad_param("author", "not an author id or slug"))
+        })
+        .transpose()?;
+    let filter = Filter {
+        public_at,
+        status,
+        tag: params.tag,
+        author,
+        published_after: params.published_after.map(to_stored),
+        published_before: params.published_before.map(to_stored),
+    };
+    let after = match &page {
+        PageRequest::Cursor { cursor, .. } => {
+            let key: CursorKey = cursor::decode(cursor)?;
+            if key.sort != sort {
+                return Err(bad_param(
+                    "cursor",
+                    "the cursor belongs to another sort order",
+                ));
+            }
+            Some(key)
+        }
+        PageRequest::Page { .. } => None,
+    };
+    let limit = i64::from(page.per_page());
+    let found = listing::list(
+        &state.db,
+        &filter,
+        sort,
+        after.as_ref(),
+        page.offset(),
+        limit,
+    )
+    .await?;
+    let next_cursor = found
+        .has_more
+        .then(|| {
+            found
+                .rows
+                .last()
+                .map(|row| cursor::encode(&CursorKey::of(row, sort)))
+        })
+        .flatten();
+    let data = present(&state.db, found.rows, &shape, now).await?;
+    let meta = ListMeta {
+        page: page.page(),
+        per_page: page.per_page(),
+        total: found.total,
+        next_cursor,
+    };
+    list_response(&req, &page, data, meta, visibility(preview))
+}
+
+/// One article by numeric id or slug. Readers get 404 for anything unpublished.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id_or_slug}", tag = "articles", operation_id = "get_article",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleReadParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The article", body = ArticleResponse,
+         headers(("ETag" = String, description = "Strong validator; send it back in If-Match when editing"), ("Last-Modified" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter, include or field", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (or not published)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    params: web::Query<ArticleReadParams>,
+) -> ApiResult<HttpResponse> {
+    let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
+    let preview = policy::can_preview(&caller);
+    let now = now();
+    let key = IdOrSlug::parse(&path, "article")?;
+    let article = model::find(&state.db, &key, (!preview).then_some(now)).await?;
+    respond_one(&state, &req, article, &shape, visibility(preview)).await
+}
+
+/// Query of the related-articles endpoint.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RelatedParams {
+    /// How many (default 5).
+    #[param(minimum = 1, maximum = 20)]
+    pub limit: Option<u32>,
+    /// Relations to embed: comma-separated `author`, `tags`.
+    pub include: Option<String>,
+    /// Sparse fieldset: comma-separated article fields.
+    pub fields: Option<String>,
+}
+
+/// "Check Also": published articles sharing the most tags, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles", operation_id = "list_related_articles",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), RelatedParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Related published articles", body = Vec<ArticleResponse>, headers(("ETag" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter or bad limit", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (or not published)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn related(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    params: web::Query<RelatedParams>,
+) -> ApiResult<HttpResponse> {
+    let limit = params.limit.unwrap_or(5);
+    if !(1..=20).contains(&limit) {
+        return Err(bad_param("limit", "must be between 1 and 20"));
+    }
+    let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
+    let preview = policy::can_preview(&caller);
+    let now = now();
+    let article = model::find(
+        &state.db,
+        &IdOrSlug::parse(&path, "article")?,
+        (!preview).then_some(now),
+    )
+    .await?;
+    let rows = listing::related(&state.db, article.id, now, limit as usize).await?;
+    let data = present(&state.db, rows, &shape, now).await?;
+    cached_json(&req, &data, Visibility::Public, "", None)
+}
+
+/// Renders one article with its version-carrying ETag.
+pub async fn respond_one(
+    state: &AppState,
+    req: &HttpRequest,
+    article: Article,
+    shape: &Shape,
+    visibility: Visibility,
+) -> ApiResult<HttpResponse> {
+    let prefix = etag_prefix(&article);
+    let modified = crate::db::time::utc(article.updated_at);
+    let mut data = present(&state.db, vec![article], shape, now()).await?;
+    let body = data
+        .pop()
+        .ok_or_else(|| ApiError::internal("article vanished while rendering"))?;
+    cached_json(req, &body, visibility, &prefix, Some(modified))
+}
+
+/// The ETag prefix naming an article version (`If-Match` compares it).
+pub fn etag_prefix(article: &Article) -> String {
+    format!("a{}v{}-", article.id, article.version)
+}
+
+fn visibility(preview: bool) -> Visibility {
+    if preview {
+        Visibility::Private
+    } else {
+        Visibility::Public
+    }
+}

@@ -1,0 +1,9 @@
+//! Who is calling and what they may do.
+//!
+//! [`caller::Caller`] is extracted from every request's credentials;
+//! [`policy`] holds every permission rule, so handlers only ask it.
+
+pub mod caller;
+pub mod policy;
+
+pub use caller::{Caller, Role, Staff};

@@ -1,0 +1,66 @@
+//! Every permission rule in one place. Handlers call these and never test
+//! roles themselves.
+
+use super::caller::{Caller, Role, Staff};
+use crate::error::{ApiError, ApiResult};
+
+/// Whether the caller may see unpublished content (drafts, scheduled).
+pub fn can_preview(caller: &Caller) -> bool {
+    caller.staff().is_some()
+}
+
+/// Any signed-in staff member (401 for anonymous callers).
+pub fn require_staff(caller: &Caller) -> ApiResult<&Staff> {
+    caller
+        .staff()
+        .ok_or_else(|| ApiError::Unauthorized("sign in to do this".to_owned()))
+}
+
+/// Editors and admins: tags, authors, anyone's articles, moderation.
+pub fn require_editor(caller: &Caller) -> ApiResult<&Staff> {
+    let staff = require_staff(caller)?;
+    if staff.role >= Role::Editor {
+        Ok(staff)
+    } else {
+        Err(forbidden("editors only"))
+    }
+}
+
+/// Editing an article: editors any; contributors and authors their own.
+pub fn require_article_editor(caller: &Caller, article_author_id: i64) -> ApiResult<&Staff> {
+    let staff = require_staff(caller)?;
+    if staff.role >= Role::Editor || staff.author_id == Some(article_author_id) {
+        Ok(staff)
+    } else {
+        Err(forbidden("you may only edit your own articles"))
+    }
+}
+
+/// Publishing or scheduling: authors their own, editors any; never contributors.
+pub fn require_publisher(caller: &Caller, article_author_id: i64) -> ApiResult<&Staff> {
+    let staff = require_article_editor(caller, article_author_id)?;
+    if staff.role >= Role::Author {
+        Ok(staff)
+    } else {
+        Err(forbidden("contributors cannot publish; submit for review"))
+    }
+}
+
+/// The author an article is written as: editors may choose anyone; others
+/// always write as their own author profile.
+pub fn article_author(staff: &Staff, requested: Option<i64>) -> ApiResult<i64> {
+    match (staff.role >= Role::Editor, requested, staff.author_id) {
+        (true, Some(id), _) => Ok(id),
+        (_, None, Some(own)) => Ok(own),
+        (false, Some(id), Some(own)) if id == own => Ok(own),
+        (false, Some(_), _) => Err(forbidden("you may only write as your own author")),
+        (_, None, None) => Err(ApiError::invalid_field(
+            "author_id",
+            "required: this account has no author profile",
+        )),
+    }
+}
+
+fn forbidden(detail: &str) -> ApiError {
+    ApiError::Forbidden(detail.to_owned())
+}

@@ -1,0 +1,44 @@
+//! HTTP conventions shared by every resource: list envelopes and pagination,
+//! cursors, conditional requests and caching, and common query parameters.
+
+pub mod caching;
+pub mod cursor;
+pub mod pagination;
+pub mod params;
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use serde::Serialize;
+
+/// 201 Created with `Location` and the new resource as body.
+pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// 200 with a private, uncached JSON body (answers to writes).
+pub fn fresh(body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// 204 No Content (after a delete).
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
+/// Query of simple paginated lists (`page`, `per_page`).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<u32>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
