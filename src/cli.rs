@@ -1,4 +1,4 @@
-//! Command-line interface: `cms [serve|migrate|openapi]`.
+//! Command-line interface: `cms [serve|migrate|openapi|create-admin|seed-demo]`.
 
 use clap::{Parser, Subcommand};
 
@@ -23,4 +23,15 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Create an admin account. The password is read from the terminal
+    /// (asked twice, not echoed) or, when piped, from the first line of
+    /// standard input — never from the command line.
+    CreateAdmin {
+        /// Sign-in email of the new admin.
+        #[arg(long)]
+        email: String,
+    },
+    /// Load a small fictional sample (authors, tags, a dozen articles,
+    /// comments) into an empty database.
+    SeedDemo,
 }

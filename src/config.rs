@@ -149,6 +149,22 @@ pub struct Config {
     /// `BOOTSTRAP_ADMIN_TOKEN`: a static bearer token with admin rights, for
     /// provisioning before any user exists; unset disables it.
     pub bootstrap_admin_token: Option<Secret>,
+    /// `JWT_ISSUER`: the `iss` of access tokens.
+    pub jwt_issuer: String,
+    /// `JWT_AUDIENCE`: the `aud` of access tokens.
+    pub jwt_audience: String,
+    /// `ACCESS_TOKEN_TTL_SECS`: access-token lifetime.
+    pub access_token_ttl_secs: u64,
+    /// `REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime.
+    pub refresh_token_ttl_days: u64,
+    /// `LOGIN_MAX_FAILURES`: failed logins per account per window before 429.
+    pub login_max_failures: u32,
+    /// `LOGIN_IP_MAX_FAILURES`: failed logins per client IP per window before 429.
+    pub login_ip_max_failures: u32,
+    /// `LOGIN_WINDOW_SECS`: the throttle window (and lock-out) length.
+    pub login_window_secs: u64,
+    /// `TRUSTED_PROXIES`: peer IPs whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A variable that is present but unusable.
@@ -264,6 +280,32 @@ impl Config {
                 }
                 None => None,
             },
+            jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "cms".to_owned()),
+            jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "cms-api".to_owned()),
+            access_token_ttl_secs: parse_or(&get, "ACCESS_TOKEN_TTL_SECS", 900u64, 60..=3600)?,
+            refresh_token_ttl_days: parse_or(&get, "REFRESH_TOKEN_TTL_DAYS", 30u64, 1..=365)?,
+            login_max_failures: parse_or(&get, "LOGIN_MAX_FAILURES", 5u32, 1..=1000)?,
+            login_ip_max_failures: parse_or(&get, "LOGIN_IP_MAX_FAILURES", 20u32, 1..=100_000)?,
+            login_window_secs: parse_or(&get, "LOGIN_WINDOW_SECS", 900u64, 1..=86_400)?,
+            trusted_proxies: get("TRUSTED_PROXIES")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| {
+                            p.parse::<std::net::IpAddr>()
+                                .map(|ip| ip.to_canonical())
+                                .map_err(|_| {
+                                    ConfigError::invalid(
+                                        "TRUSTED_PROXIES",
+                                        format!("not an IP address: {p}"),
+                                    )
+                                })
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }

@@ -4,10 +4,12 @@
 #[macro_use]
 pub mod db;
 
+pub mod api_keys;
 pub mod articles;
 pub mod auth;
 pub mod authors;
 pub mod cli;
+pub mod commands;
 pub mod comments;
 pub mod config;
 pub mod error;
@@ -18,9 +20,12 @@ pub mod middleware;
 pub mod openapi;
 pub mod patch;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod tags;
 pub mod telemetry;
 pub mod text;
+pub mod throttle;
+pub mod users;
 pub mod validation;

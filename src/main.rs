@@ -7,7 +7,7 @@ use cms::cli::{Cli, Command};
 use cms::config::Config;
 use cms::db::migrate;
 use cms::startup::Application;
-use cms::{openapi, telemetry};
+use cms::{commands, openapi, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -41,6 +41,18 @@ fn main() -> ExitCode {
                 .map(|applied| tracing::info!(?applied, "migrations up to date"))
                 .map_err(|e| e.to_string()),
             Command::Openapi => unreachable!("handled before configuration"),
+            Command::CreateAdmin { email } => {
+                let state = commands::open(config).await?;
+                let message = commands::create_admin::run(&state, email).await?;
+                println!("{message}");
+                Ok(())
+            }
+            Command::SeedDemo => {
+                let state = commands::open(config).await?;
+                let message = commands::seed_demo::run(&state).await?;
+                println!("{message}");
+                Ok(())
+            }
         }
     });
     match result {

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use crate::articles::{actions, dto as article_dto, listing, routes as articles, workflow, writes};
 use crate::error::{FieldError, ProblemDetails};
 use crate::http::pagination::ListMeta;
-use crate::{authors, comments, health, tags};
+use crate::{api_keys, auth, authors, comments, health, tags, users};
 
 /// The API description served at `/openapi.json` and committed at
 /// `openapi/openapi.json`.
@@ -29,6 +29,11 @@ use crate::{authors, comments, health, tags};
         authors::routes::update, authors::routes::delete,
         tags::routes::list, tags::routes::get, tags::routes::create,
         tags::routes::update, tags::routes::delete,
+        auth::routes::login, auth::routes::refresh, auth::routes::logout,
+        auth::routes::me, auth::routes::change_password,
+        users::routes::list, users::routes::get, users::routes::create,
+        users::routes::update, users::routes::delete,
+        api_keys::routes::list, api_keys::routes::create, api_keys::routes::delete,
     ),
     components(schemas(
         ProblemDetails, FieldError, ListMeta, workflow::Status, listing::Sort,
@@ -42,6 +47,9 @@ use crate::{authors, comments, health, tags};
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags"),
         (name = "comments", description = "Reader comments"),
+        (name = "auth", description = "Sign-in, tokens and your own account"),
+        (name = "users", description = "User accounts (admins)"),
+        (name = "api-keys", description = "API keys for frontends and integrators (admins)"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "meta", description = "The API description itself")
     )
@@ -55,11 +63,22 @@ impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "X-Api-Key",
+                    "API key (read or preview scope)",
+                ),
+            )),
+        );
+        components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("Staff access token"))
+                    .description(Some(
+                        "Staff access token (JWT from /api/v1/auth/login) or an API key",
+                    ))
                     .build(),
             ),
         );

@@ -4,7 +4,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::articles::{actions, routes as articles, writes};
-use crate::{authors, comments, health, openapi, tags};
+use crate::{api_keys, auth, authors, comments, health, openapi, tags, users};
 
 /// Registers a path with its method handlers and a 405 fallback.
 macro_rules! resource {
@@ -40,6 +40,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/api/v1/authors", get => authors::routes::list, post => authors::routes::create);
     resource!(cfg, "/api/v1/authors/{id_or_slug}",
         get => authors::routes::get, patch => authors::routes::update, delete => authors::routes::delete);
+
+    resource!(cfg, "/api/v1/auth/login", post => auth::routes::login);
+    resource!(cfg, "/api/v1/auth/refresh", post => auth::routes::refresh);
+    resource!(cfg, "/api/v1/auth/logout", post => auth::routes::logout);
+    resource!(cfg, "/api/v1/me", get => auth::routes::me);
+    resource!(cfg, "/api/v1/me/password", post => auth::routes::change_password);
+
+    resource!(cfg, "/api/v1/users", get => users::routes::list, post => users::routes::create);
+    resource!(cfg, "/api/v1/users/{id}",
+        get => users::routes::get, patch => users::routes::update, delete => users::routes::delete);
+
+    resource!(cfg, "/api/v1/api-keys", get => api_keys::routes::list, post => api_keys::routes::create);
+    resource!(cfg, "/api/v1/api-keys/{id}", delete => api_keys::routes::delete);
 
     resource!(cfg, "/api/v1/tags", get => tags::routes::list, post => tags::routes::create);
     resource!(cfg, "/api/v1/tags/{id_or_slug}",

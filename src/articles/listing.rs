@@ -40,6 +40,8 @@ pub struct Filter {
     pub public_at: Option<NaiveDateTime>,
     /// Staff lists: one stored status (`None` with `public_at = None` is invalid).
     pub status: Option<Status>,
+    /// Only this author's articles (contributors and authors previewing).
+    pub own_author: Option<i64>,
     /// Tag slug.
     pub tag: Option<String>,
     /// Author id or slug.
@@ -110,6 +112,9 @@ pub async fn list(
                 }
                 if let Some(status) = filter.status {
                     q = q.filter(articles::status.eq(status.as_str()));
+                }
+                if let Some(author_id) = filter.own_author {
+                    q = q.filter(articles::author_id.eq(author_id));
                 }
                 if let Some(tag) = &filter.tag {
                     q = q.filter(articles::id.eq_any(

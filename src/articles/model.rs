@@ -192,6 +192,18 @@ pub async fn set_status(db: &Db, id: i64, version: i32, t: Transition) -> ApiRes
     updated.ok_or_else(changed_meanwhile)
 }
 
+/// 409 unless there are no articles at all (seeding guards real data).
+pub async fn ensure_empty(db: &Db) -> ApiResult<()> {
+    let count: i64 = with_conn!(db, conn => articles::table.count().get_result(conn).await?);
+    if count > 0 {
+        return Err(ApiError::Conflict {
+            code: "not_empty",
+            detail: format!("the database already holds {count} article(s); seed an empty one"),
+        });
+    }
+    Ok(())
+}
+
 /// Deletes an article (its tags, revisions and comments go with it).
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     let deleted = with_conn!(db, conn => {

@@ -68,6 +68,7 @@ pub async fn list(
         .transpose()?;
     let filter = Filter {
         public_at,
+        own_author: status.and(policy::preview_scope(&caller)),
         status,
         tag: params.tag,
         author,
@@ -142,6 +143,11 @@ pub async fn get(
     let now = now();
     let key = IdOrSlug::parse(&path, "article")?;
     let article = model::find(&state.db, &key, (!preview).then_some(now)).await?;
+    let public =
+        Status::from_db(&article.status)?.effective(article.published_at, now) == Status::Published;
+    if !public && !policy::can_preview_article(&caller, article.author_id) {
+        return Err(ApiError::NotFound("article not found".to_owned()));
+    }
     respond_one(&state, &req, article, &shape, visibility(preview)).await
 }
 

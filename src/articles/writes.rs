@@ -16,8 +16,8 @@ use crate::http::caching::{check_if_match, Visibility};
 use crate::http::params::IdOrSlug;
 use crate::http::{created, no_content};
 use crate::state::AppState;
+use crate::tags;
 use crate::validation::Valid;
-use crate::{authors, tags};
 
 /// Create a draft article. The slug comes from the title unless given;
 /// `body_html`, `word_count` and reading time are derived from the body.
@@ -44,7 +44,7 @@ pub async fn create(
     let staff = policy::require_staff(&caller)?;
     let body = body.0;
     let author_id = policy::article_author(staff, body.author_id)?;
-    ensure_author(&state, author_id).await?;
+    crate::authors::model::ensure_exists(&state.db, author_id).await?;
     let tag_ids = tags::model::ids_for_slugs(&state.db, &body.tags).await?;
     let slug = match body.slug {
         Some(slug) => slug,
@@ -114,7 +114,7 @@ pub async fn update(
     let author_id = match body.author_id {
         Some(id) if id != article.author_id => {
             let id = policy::article_author(staff, Some(id))?;
-            ensure_author(&state, id).await?;
+            crate::authors::model::ensure_exists(&state.db, id).await?;
             Some(id)
         }
         _ => None,
@@ -177,13 +177,4 @@ pub async fn delete(
     check_if_match(&req, &etag_prefix(&article))?;
     model::delete(&state.db, article.id).await?;
     Ok(no_content())
-}
-
-/// 422 unless the author exists.
-async fn ensure_author(state: &AppState, id: i64) -> ApiResult<()> {
-    match authors::model::find(&state.db, &IdOrSlug::Id(id)).await {
-        Ok(_) => Ok(()),
-        Err(ApiError::NotFound(_)) => Err(ApiError::invalid_field("author_id", "no such author")),
-        Err(other) => Err(other),
-    }
 }

@@ -1,19 +1,57 @@
 //! Every permission rule in one place. Handlers call these and never test
 //! roles themselves.
 
-use super::caller::{Caller, Role, Staff};
+use super::caller::{Caller, KeyScope, Role, Staff};
 use crate::error::{ApiError, ApiResult};
 
-/// Whether the caller may see unpublished content (drafts, scheduled).
+/// Whether the caller may see unpublished content (drafts, scheduled):
+/// staff and preview keys.
 pub fn can_preview(caller: &Caller) -> bool {
-    caller.staff().is_some()
+    match caller {
+        Caller::Staff(_) => true,
+        Caller::ApiKey { scope, .. } => *scope == KeyScope::Preview,
+        Caller::Anonymous => false,
+    }
 }
 
-/// Any signed-in staff member (401 for anonymous callers).
+/// Whether the caller may see this unpublished article: editors, admins and
+/// preview keys any; contributors and authors their own.
+pub fn can_preview_article(caller: &Caller, article_author_id: i64) -> bool {
+    match caller {
+        Caller::Staff(staff) => {
+            staff.role >= Role::Editor || staff.author_id == Some(article_author_id)
+        }
+        other => can_preview(other),
+    }
+}
+
+/// In staff lists of unpublished articles, the author a caller is limited to
+/// (contributors and authors see only their own).
+pub fn preview_scope(caller: &Caller) -> Option<i64> {
+    match caller {
+        Caller::Staff(staff) if staff.role < Role::Editor => Some(staff.author_id.unwrap_or(-1)),
+        _ => None,
+    }
+}
+
+/// Any signed-in staff member: 401 for anonymous callers, 403 for API keys
+/// (they are read-only).
 pub fn require_staff(caller: &Caller) -> ApiResult<&Staff> {
-    caller
-        .staff()
-        .ok_or_else(|| ApiError::Unauthorized("sign in to do this".to_owned()))
+    match caller {
+        Caller::Staff(staff) => Ok(staff),
+        Caller::ApiKey { .. } => Err(forbidden("API keys are read-only")),
+        Caller::Anonymous => Err(ApiError::Unauthorized("sign in to do this".to_owned())),
+    }
+}
+
+/// Admins only: users and API keys.
+pub fn require_admin(caller: &Caller) -> ApiResult<&Staff> {
+    let staff = require_staff(caller)?;
+    if staff.role == Role::Admin {
+        Ok(staff)
+    } else {
+        Err(forbidden("admins only"))
+    }
 }
 
 /// Editors and admins: tags, authors, anyone's articles, moderation.

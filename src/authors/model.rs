@@ -152,3 +152,12 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
         Ok(())
     })
 }
+
+/// 422 on `author_id` unless the author exists.
+pub async fn ensure_exists(db: &Db, id: i64) -> ApiResult<()> {
+    match find(db, &IdOrSlug::Id(id)).await {
+        Ok(_) => Ok(()),
+        Err(ApiError::NotFound(_)) => Err(ApiError::invalid_field("author_id", "no such author")),
+        Err(other) => Err(other),
+    }
+}

@@ -2,6 +2,7 @@
 //! cursors, conditional requests and caching, and common query parameters.
 
 pub mod caching;
+pub mod client_ip;
 pub mod cursor;
 pub mod pagination;
 pub mod params;

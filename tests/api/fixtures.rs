@@ -63,3 +63,66 @@ pub async fn published(app: &TestApp, author_id: &Value, title: &str, tags: &[&s
     let article = draft(app, author_id, title, tags).await;
     publish(app, &article["id"]).await
 }
+
+/// A signed-in staff member: their user, author profile and access token.
+pub struct StaffUser {
+    pub user: Value,
+    pub author: Value,
+    pub token: String,
+    pub refresh: String,
+    pub email: String,
+}
+
+/// The password every fixture user has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Creates an author profile and a user with `role` writing as it, then signs in.
+pub async fn staff(app: &TestApp, role: &str) -> StaffUser {
+    let author = author(app, &format!("{role} {}", rand_suffix())).await;
+    let email = format!("{role}.{}@newsroom.example", rand_suffix());
+    let (status, user) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/users",
+            json!({ "email": email, "password": PASSWORD, "role": role, "author_id": author["id"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{user}");
+    let tokens = login(app, &email, PASSWORD).await;
+    StaffUser {
+        user,
+        author,
+        token: tokens["access_token"].as_str().unwrap().to_owned(),
+        refresh: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        email,
+    }
+}
+
+/// Signs in; returns the token response.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> Value {
+    let (status, body) = crate::harness::send_json(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({ "email": email, "password": password })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Creates an API key with `scope`; returns its secret.
+pub async fn api_key(app: &TestApp, scope: &str) -> String {
+    let (status, body) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/api-keys",
+            json!({ "name": format!("{scope} key"), "scope": scope }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["secret"].as_str().unwrap().to_owned()
+}
+
+fn rand_suffix() -> String {
+    use rand::Rng;
+    format!("{:06x}", rand::rng().random::<u32>() & 0xffffff)
+}

@@ -5,11 +5,13 @@ mod fixtures;
 mod harness;
 
 mod articles;
+mod auth;
 mod comments;
 mod health;
 mod openapi_drift;
 mod pagination;
 mod problems;
+mod roles;
 mod schema_parity;
 mod taxonomy;
 mod visibility;

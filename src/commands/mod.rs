@@ -1,0 +1,22 @@
+//! One-shot commands run from the CLI against the configured database.
+
+pub mod create_admin;
+pub mod seed_demo;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::{migrate, Db};
+use crate::state::AppState;
+
+/// Migrates and opens the database for a command.
+pub async fn open(config: Config) -> Result<AppState, String> {
+    migrate::run_pending(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = Db::connect(&config)?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+    })
+}

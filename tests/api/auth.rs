@@ -1,0 +1,335 @@
+//! Sign-in, token rotation and revocation, forged tokens, throttling.
+
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::fixtures::{self, login, PASSWORD};
+use crate::harness::{assert_problem, both_backends, send_json, TestApp, TEST_JWT_SECRET};
+
+both_backends!(
+    login_refresh_rotation_and_logout,
+    forged_and_misused_tokens_are_401,
+    password_change_role_change_and_disable_end_sessions,
+    login_failures_look_alike_and_are_throttled,
+    private_fields_never_leak,
+);
+
+async fn me(app: &TestApp, token: &str) -> u16 {
+    app.request(Method::GET, "/api/v1/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn refresh(app: &TestApp, token: &str) -> (u16, Value) {
+    send_json(
+        app.request(Method::POST, "/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": token })),
+    )
+    .await
+}
+
+async fn login_refresh_rotation_and_logout(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    let (status, body) = send_json(
+        app.request(Method::GET, "/api/v1/me")
+            .bearer_auth(&editor.token),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["email"], editor.email);
+    assert_eq!(body["role"], "editor");
+    assert!(body.get("password_hash").is_none());
+
+    let (status, second) = refresh(&app, &editor.refresh).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(second["token_type"], "Bearer");
+    assert_eq!(second["expires_in"], 900);
+    assert_ne!(second["refresh_token"], editor.refresh.as_str());
+    assert!(
+        second["refresh_token"].as_str().unwrap().len() >= 43,
+        "≥ 256 bits"
+    );
+    let second_access = second["access_token"].as_str().unwrap();
+    assert_eq!(me(&app, second_access).await, 200);
+
+    // Replaying the first refresh token revokes the whole family.
+    let (status, _) = refresh(&app, &editor.refresh).await;
+    assert_eq!(status, 401);
+    let (status, _) = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 401, "the successor died with the family");
+    assert_eq!(
+        me(&app, second_access).await,
+        401,
+        "and so did its access tokens"
+    );
+
+    // Logout ends a session at once.
+    let session = login(&app, &editor.email, PASSWORD).await;
+    let access = session["access_token"].as_str().unwrap();
+    let res = app
+        .request(Method::POST, "/api/v1/auth/logout")
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(me(&app, access).await, 401);
+    let (status, _) = refresh(&app, session["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 401);
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn forge(claims: &Value, secret: &str, typ: &str) -> String {
+    let mut header = Header::new(Algorithm::HS256);
+    header.typ = Some(typ.to_owned());
+    encode(
+        &header,
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn forged_and_misused_tokens_are_401(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    // Read the real claims to build variations of them.
+    let payload = editor.token.split('.').nth(1).unwrap();
+    use base64::Engine as _;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    // Positive control: the same claims signed with the real key are accepted,
+    // so every 401 below is caused by the one thing changed.
+    assert_eq!(
+        me(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
+        200
+    );
+    let with = |key: &str, value: Value| {
+        let mut c = claims.clone();
+        c[key] = value;
+        c
+    };
+    let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(br#"{"alg":"none","typ":"at+jwt"}"#);
+    let mut tampered: Vec<&str> = editor.token.split('.').collect();
+    let other_payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&with("sub", json!("1"))).unwrap());
+    tampered[1] = &other_payload;
+    let cases: Vec<(&str, String)> = vec![
+        ("alg none", format!("{none_header}.{payload}.")),
+        (
+            "other key",
+            forge(
+                &claims,
+                "another-secret-another-secret-0123456789",
+                "at+jwt",
+            ),
+        ),
+        ("tampered payload", tampered.join(".")),
+        (
+            "wrong iss",
+            forge(&with("iss", json!("evil")), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        (
+            "wrong aud",
+            forge(&with("aud", json!("other-api")), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        (
+            "expired beyond leeway",
+            forge(&with("exp", json!(now() - 6)), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        (
+            "not yet valid",
+            forge(&with("nbf", json!(now() + 60)), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        (
+            "missing exp",
+            forge(
+                &{
+                    let mut c = claims.clone();
+                    c.as_object_mut().unwrap().remove("exp");
+                    c
+                },
+                TEST_JWT_SECRET,
+                "at+jwt",
+            ),
+        ),
+        ("wrong typ header", forge(&claims, TEST_JWT_SECRET, "JWT")),
+        (
+            "wrong typ claim",
+            forge(&with("typ", json!("refresh")), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        (
+            "unknown session",
+            forge(&with("sid", json!("nope")), TEST_JWT_SECRET, "at+jwt"),
+        ),
+        ("refresh token as access", editor.refresh.clone()),
+        ("garbage", "a.b.c".to_owned()),
+    ];
+    for (name, token) in cases {
+        let res = app
+            .request(Method::GET, "/api/v1/me")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(res, 401, "unauthorized").await;
+        assert_eq!(
+            body["detail"], "invalid or expired credentials",
+            "{name}: generic body"
+        );
+    }
+    // The untouched token still works.
+    assert_eq!(me(&app, &editor.token).await, 200);
+}
+
+async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
+    let author = fixtures::staff(&app, "author").await;
+    let res = app
+        .request(Method::POST, "/api/v1/me/password")
+        .bearer_auth(&author.token)
+        .json(
+            &json!({ "current_password": "wrong password", "new_password": "a new long password" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    let res = app
+        .request(Method::POST, "/api/v1/me/password")
+        .bearer_auth(&author.token)
+        .json(&json!({ "current_password": PASSWORD, "new_password": "short" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation_failed").await;
+    let res = app
+        .request(Method::POST, "/api/v1/me/password")
+        .bearer_auth(&author.token)
+        .json(&json!({ "current_password": PASSWORD, "new_password": "a new long password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(me(&app, &author.token).await, 401, "old access token dies");
+    assert_eq!(
+        refresh(&app, &author.refresh).await.0,
+        401,
+        "old refresh token dies"
+    );
+    let fresh = login(&app, &author.email, "a new long password").await;
+    let token = fresh["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(me(&app, &token).await, 200);
+
+    // Role change by an admin ends sessions.
+    let user_path = format!("/api/v1/users/{}", author.user["id"]);
+    let (status, _) = app
+        .admin_json(Method::PATCH, &user_path, json!({ "role": "editor" }))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(me(&app, &token).await, 401);
+
+    // Disabling ends sessions and refuses sign-in.
+    let again = login(&app, &author.email, "a new long password").await;
+    let token = again["access_token"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .admin_json(Method::PATCH, &user_path, json!({ "disabled": true }))
+        .await;
+    assert_eq!((status, body["disabled"].clone()), (200, json!(true)));
+    assert_eq!(me(&app, &token).await, 401);
+    let (status, _) = send_json(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({ "email": author.email, "password": "a new long password" })),
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+async fn login_failures_look_alike_and_are_throttled(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    let attempt = |email: String, password: &'static str| {
+        send_json(
+            app.request(Method::POST, "/api/v1/auth/login")
+                .json(&json!({ "email": email, "password": password })),
+        )
+    };
+    let (s1, unknown) = attempt("nobody@newsroom.example".to_owned(), "whatever-password").await;
+    let (s2, wrong) = attempt(editor.email.clone(), "wrong-password").await;
+    assert_eq!((s1, s2), (401, 401));
+    assert_eq!(
+        unknown, wrong,
+        "same body for unknown email and wrong password"
+    );
+    // Four more failures reach the limit of 5; the sixth is refused.
+    for _ in 0..4 {
+        assert_eq!(
+            attempt(editor.email.to_uppercase(), "wrong-password")
+                .await
+                .0,
+            401
+        );
+    }
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&json!({ "email": editor.email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 900, "{retry}");
+    assert_problem(res, 429, "too_many_requests").await;
+    // Other accounts are not locked by it.
+    let other = fixtures::staff(&app, "author").await;
+    assert_eq!(me(&app, &other.token).await, 200);
+}
+
+async fn private_fields_never_leak(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    let article = fixtures::published(&app, &editor.author["id"], "Public", &[]).await;
+    for path in [
+        "/api/v1/articles?include=author,tags".to_owned(),
+        format!("/api/v1/articles/{}?include=author", article["id"]),
+        "/api/v1/authors".to_owned(),
+        format!("/api/v1/authors/{}", editor.author["id"]),
+    ] {
+        for token in [None, Some(editor.token.as_str())] {
+            let mut req = app.request(Method::GET, &path);
+            if let Some(token) = token {
+                req = req.bearer_auth(token);
+            }
+            let text = req.send().await.unwrap().text().await.unwrap();
+            assert!(!text.contains("$argon2"), "{path}: {text}");
+            assert!(!text.contains(&editor.email), "{path}: {text}");
+        }
+    }
+    // Only admins list users; even they never see hashes.
+    let res = app
+        .request(Method::GET, "/api/v1/users")
+        .bearer_auth(&editor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    let (status, users) = app.admin_get("/api/v1/users").await;
+    assert_eq!(status, 200);
+    assert!(!users.to_string().contains("argon2"));
+    assert!(users.to_string().contains(&editor.email));
+}
