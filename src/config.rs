@@ -165,6 +165,8 @@ pub struct Config {
     pub login_window_secs: u64,
     /// `TRUSTED_PROXIES`: peer IPs whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `COMMENT_*`: moderation and spam rules for reader comments.
+    pub comments: crate::comments::settings::CommentSettings,
 }
 
 /// A variable that is present but unusable.
@@ -178,7 +180,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
         Self {
             name,
             reason: reason.into(),
@@ -306,11 +308,12 @@ impl Config {
                 })
                 .transpose()?
                 .unwrap_or_default(),
+            comments: crate::comments::settings::CommentSettings::from_lookup(&get)?,
         })
     }
 }
 
-fn parse_or<T>(
+pub(crate) fn parse_or<T>(
     get: &impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: T,
@@ -335,7 +338,7 @@ where
     Ok(value)
 }
 
-fn parse_bool(
+pub(crate) fn parse_bool(
     get: &impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: bool,

@@ -31,7 +31,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/api/v1/articles/{id_or_slug}",
         get => articles::get, patch => writes::update, delete => writes::delete);
     resource!(cfg, "/api/v1/articles/{id_or_slug}/related", get => articles::related);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/comments", get => comments::routes::list_for_article);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/comments",
+        get => comments::routes::list_for_article, post => comments::posting::create);
+    resource!(cfg, "/api/v1/articles/{id_or_slug}/comment-form", get => comments::posting::form);
+    resource!(cfg, "/api/v1/comments", get => comments::moderation::list);
+    resource!(cfg, "/api/v1/comments/{id}",
+        get => comments::moderation::get, patch => comments::moderation::update,
+        delete => comments::moderation::delete);
     resource!(cfg, "/api/v1/articles/{id_or_slug}/submit", post => actions::submit);
     resource!(cfg, "/api/v1/articles/{id_or_slug}/publish", post => actions::publish);
     resource!(cfg, "/api/v1/articles/{id_or_slug}/unpublish", post => actions::unpublish);

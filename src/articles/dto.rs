@@ -174,6 +174,8 @@ pub struct ArticleResponse {
     pub word_count: i32,
     /// Whether readers may comment.
     pub comments_open: bool,
+    /// Approved (public) comments.
+    pub comment_count: i64,
     /// Incremented on every change; part of the ETag.
     pub version: i32,
     /// Creation time.
@@ -203,6 +205,7 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "reading_time_minutes",
     "word_count",
     "comments_open",
+    "comment_count",
     "version",
     "created_at",
     "updated_at",

@@ -8,6 +8,7 @@ use super::dto::{ArticleResponse, ARTICLE_FIELDS, ARTICLE_INCLUDES};
 use super::model::Article;
 use super::workflow::Status;
 use crate::authors::{dto::AuthorResponse, model as authors};
+use crate::comments::model as comments;
 use crate::db::time::utc;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
@@ -71,8 +72,14 @@ pub async fn present(
     } else {
         Default::default()
     };
+    let comment_counts = if rows.is_empty() {
+        Default::default()
+    } else {
+        comments::approved_counts(db, &ids).await?
+    };
     rows.into_iter()
         .map(|article| {
+            let comment_count = comment_counts.get(&article.id).copied().unwrap_or(0);
             let author = shape
                 .author
                 .then(|| {
@@ -88,7 +95,7 @@ pub async fn present(
                     .map(TagSummary::from)
                     .collect()
             });
-            let response = response(article, author, article_tags, now)?;
+            let response = response(article, author, article_tags, comment_count, now)?;
             sparse(response, shape.fields.as_deref())
         })
         .collect()
@@ -98,6 +105,7 @@ fn response(
     a: Article,
     author: Option<AuthorResponse>,
     tags: Option<Vec<TagSummary>>,
+    comment_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleResponse> {
     let status = Status::from_db(&a.status)?.effective(a.published_at, now);
@@ -125,6 +133,7 @@ fn response(
         reading_time_minutes: a.reading_time_minutes,
         word_count: a.word_count,
         comments_open: a.comments_open,
+        comment_count,
         version: a.version,
         created_at: utc(a.created_at),
         updated_at: utc(a.updated_at),

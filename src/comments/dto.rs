@@ -1,11 +1,19 @@
-//! Comment bodies as the public sees them: no email, no IP.
+//! Public comment bodies: what readers send and see. No email, no IP.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::model::Comment;
+use super::render::body_html;
+use super::status::CommentStatus;
 use crate::db::time::utc;
+
+/// Longest comment body, in characters.
+pub const MAX_BODY_CHARS: u64 = 5000;
+/// Longest commenter name, in characters.
+pub const MAX_NAME_CHARS: u64 = 100;
 
 /// An approved comment as shown to readers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -20,22 +28,130 @@ pub struct PublicComment {
     pub author_name: String,
     /// Website the commenter gave.
     pub author_url: Option<String>,
+    /// Author profile of a signed-in staff commenter (for a badge), if any.
+    pub author_id: Option<i64>,
     /// Plain text exactly as written; escape it when rendering.
     pub body: String,
+    /// The body as HTML: escaped text in paragraphs, safe to insert as is.
+    pub body_html: String,
     /// When it was posted.
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Comment> for PublicComment {
-    fn from(c: Comment) -> Self {
+impl PublicComment {
+    /// The public view of `c`; `author_id` is the poster's author profile.
+    pub fn new(c: Comment, author_id: Option<i64>) -> Self {
         Self {
             id: c.id,
             parent_id: c.parent_id,
             depth: c.depth,
             author_name: c.author_name,
             author_url: c.author_url,
+            author_id,
+            body_html: body_html(&c.body),
             body: c.body,
             created_at: utc(c.created_at),
         }
     }
+}
+
+/// Body of `POST /api/v1/articles/{id_or_slug}/comments` ("Leave a Reply").
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentRequest {
+    /// Name shown with the comment.
+    #[validate(
+        length(min = 1, max = "MAX_NAME_CHARS"),
+        custom(function = "crate::validation::not_blank")
+    )]
+    #[schema(example = "Ana Reader", min_length = 1, max_length = 100)]
+    pub author_name: String,
+    /// Email address; never published.
+    #[validate(email, length(max = 254))]
+    #[schema(example = "ana@example.org", format = "email", max_length = 254)]
+    pub author_email: String,
+    /// Website shown with the name (http/https).
+    #[validate(custom(function = "crate::validation::http_url"))]
+    #[schema(max_length = 2048)]
+    pub author_url: Option<String>,
+    /// Plain text; rejected (never truncated) beyond 5000 characters.
+    #[validate(
+        length(min = 1, max = "MAX_BODY_CHARS"),
+        custom(function = "crate::validation::not_blank")
+    )]
+    #[schema(
+        example = "Thanks for the clear explanation.",
+        min_length = 1,
+        max_length = 5000
+    )]
+    pub body: String,
+    /// The approved comment of the same article this replies to.
+    #[schema(minimum = 1)]
+    pub parent_id: Option<i64>,
+    /// `form_token` from the comment form (`GET …/comment-form`).
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub form_token: String,
+    /// Honeypot: render it hidden and leave it empty. Bots fill it in.
+    pub honeypot: Option<String>,
+}
+
+/// Answer to a posted comment (202: received; most wait for moderation).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentReceipt {
+    /// Id of the stored comment.
+    pub id: i64,
+    /// `approved` (already public) or `pending` (awaiting moderation).
+    pub status: CommentStatus,
+    /// A sentence to show the reader.
+    #[schema(example = "Your comment is awaiting moderation.")]
+    pub message: String,
+}
+
+/// One input of the comment form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormField {
+    /// Property name in the request body.
+    pub name: &'static str,
+    /// Label to show.
+    pub label: &'static str,
+    /// HTML input type (`text`, `email`, `url`, `textarea`, `hidden`).
+    pub input: &'static str,
+    /// Whether the field is required (mark it with `required_marker`).
+    pub required: bool,
+    /// Maximum length in characters.
+    pub max_length: u64,
+}
+
+/// Everything a frontend needs to render an article's comment form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentForm {
+    /// The article the form posts to.
+    pub article_id: i64,
+    /// Whether the article accepts comments; when false, show no form.
+    pub comments_open: bool,
+    /// Heading of the form.
+    #[schema(example = "Leave a Reply")]
+    pub heading: &'static str,
+    /// Privacy notice to show above the fields.
+    #[schema(example = "Your email address will not be published.")]
+    pub privacy_notice: &'static str,
+    /// Explains the required marker.
+    #[schema(example = "Required fields are marked *")]
+    pub required_notice: &'static str,
+    /// Marker for required fields.
+    #[schema(example = "*")]
+    pub required_marker: &'static str,
+    /// The inputs, in display order.
+    pub fields: Vec<FormField>,
+    /// Name of the honeypot input: render it hidden and send it empty.
+    pub honeypot_field: &'static str,
+    /// Send back as `form_token`; valid for `form_token_ttl_secs`.
+    pub form_token: Option<String>,
+    /// Lifetime of `form_token` in seconds.
+    pub form_token_ttl_secs: u64,
+    /// Deepest reply level allowed (`depth` of a reply's parent must be lower).
+    pub max_depth: i32,
+    /// Approved comments on the article.
+    pub comment_count: i64,
 }

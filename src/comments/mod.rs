@@ -1,6 +1,16 @@
-//! Reader comments: threaded by `parent_id`; the public sees approved ones
-//! only and never a commenter's email or IP.
+//! Reader comments: posting with spam defences, threads by `parent_id`,
+//! moderation. The public sees approved comments only and never a
+//! commenter's email or IP.
 
+pub mod admin_dto;
 pub mod dto;
+pub mod form_token;
 pub mod model;
+pub mod moderation;
+pub mod posting;
+pub mod render;
 pub mod routes;
+pub mod screening;
+pub mod settings;
+pub mod spam;
+pub mod status;

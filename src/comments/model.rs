@@ -4,13 +4,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::{
-    ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable, SelectableHelper,
+    ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
+    SelectableHelper,
 };
 use diesel_async::RunQueryDsl;
 
+use super::status::CommentStatus;
 use crate::db::schema::comments;
+use crate::db::time::now;
 use crate::db::Db;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Moderation status that makes a comment public.
 pub const APPROVED: &str = "approved";
@@ -103,5 +106,135 @@ pub async fn insert(db: &Db, new: NewComment) -> ApiResult<Comment> {
             .returning(Comment::as_returning())
             .get_result(conn)
             .await?)
+    })
+}
+
+/// One comment by id (404 when missing).
+pub async fn find(db: &Db, id: i64) -> ApiResult<Comment> {
+    let found = with_conn!(db, conn => {
+        comments::table
+            .find(id)
+            .select(Comment::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    });
+    found.ok_or_else(|| ApiError::NotFound("comment not found".to_owned()))
+}
+
+/// Whether `email` (normalized) already has an approved comment anywhere.
+pub async fn email_has_approved(db: &Db, email: &str) -> ApiResult<bool> {
+    let count: i64 = with_conn!(db, conn => {
+        comments::table
+            .filter(comments::author_email.eq(email))
+            .filter(comments::status.eq(APPROVED))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    Ok(count > 0)
+}
+
+/// Whether `email` already left this exact `body` on the article (pending
+/// or approved).
+pub async fn is_duplicate(db: &Db, article_id: i64, email: &str, body: &str) -> ApiResult<bool> {
+    let count: i64 = with_conn!(db, conn => {
+        comments::table
+            .filter(comments::article_id.eq(article_id))
+            .filter(comments::author_email.eq(email))
+            .filter(comments::body.eq(body))
+            .filter(comments::status.eq_any([APPROVED, CommentStatus::Pending.as_str()]))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    Ok(count > 0)
+}
+
+/// The moderation queue: newest first, optionally one status or article.
+pub async fn moderation_list(
+    db: &Db,
+    status: Option<CommentStatus>,
+    article_id: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<Comment>, i64)> {
+    // Boxed queries are tied to one backend: build them inside each arm.
+    with_conn!(db, conn => {
+        let filtered = || {
+            let mut query = comments::table.into_boxed();
+            if let Some(status) = status {
+                query = query.filter(comments::status.eq(status.as_str()));
+            }
+            if let Some(article_id) = article_id {
+                query = query.filter(comments::article_id.eq(article_id));
+            }
+            query
+        };
+        let total: i64 = filtered().count().get_result(conn).await?;
+        let rows = filtered()
+            .order_by((comments::created_at.desc(), comments::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .select(Comment::as_select())
+            .load(conn)
+            .await?;
+        Ok((rows, total))
+    })
+}
+
+/// Sets the status and/or body of a comment; returns the new row.
+pub async fn moderate(
+    db: &Db,
+    id: i64,
+    status: Option<CommentStatus>,
+    body: Option<String>,
+) -> ApiResult<Comment> {
+    let at = now();
+    let updated = with_tx!(db, conn => {
+        let current: Option<Comment> = comments::table
+            .find(id)
+            .select(Comment::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(current) = current else {
+            return Err(ApiError::NotFound("comment not found".to_owned()));
+        };
+        let status = status.map_or(current.status, |s| s.as_str().to_owned());
+        let body = body.unwrap_or(current.body);
+        Ok(diesel::update(comments::table.find(id))
+            .set((
+                comments::status.eq(status),
+                comments::body.eq(body),
+                comments::updated_at.eq(at),
+            ))
+            .returning(Comment::as_returning())
+            .get_result(conn)
+            .await?)
+    })?;
+    Ok(updated)
+}
+
+/// Erases a comment; 409 while replies hang from it (trash it instead, so the
+/// thread stays whole).
+pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
+    with_tx!(db, conn => {
+        let replies: i64 = comments::table
+            .filter(comments::parent_id.eq(id))
+            .count()
+            .get_result(conn)
+            .await?;
+        if replies > 0 {
+            return Err(ApiError::Conflict {
+                code: "has_replies",
+                detail: format!("the comment has {replies} repl(ies); set its status to trash instead"),
+            });
+        }
+        let deleted = diesel::delete(comments::table.find(id)).execute(conn).await?;
+        if deleted == 0 {
+            return Err(ApiError::NotFound("comment not found".to_owned()));
+        }
+        Ok(())
     })
 }

@@ -12,6 +12,7 @@ use crate::http::pagination::{list_response, ListMeta, ListResponse, PageRequest
 use crate::http::params::IdOrSlug;
 use crate::http::PageParams;
 use crate::state::AppState;
+use crate::users::model as users;
 
 /// Approved comments of a published article, oldest first, flat with
 /// `parent_id` and `depth` for threading. Emails and IPs are never included.
@@ -43,7 +44,17 @@ pub async fn list_for_article(
         i64::from(page.per_page()),
     )
     .await?;
-    let data: Vec<PublicComment> = rows.into_iter().map(PublicComment::from).collect();
+    let mut user_ids: Vec<i64> = rows.iter().filter_map(|c| c.user_id).collect();
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let authors = users::author_ids(&state.db, &user_ids).await?;
+    let data: Vec<PublicComment> = rows
+        .into_iter()
+        .map(|c| {
+            let author_id = c.user_id.and_then(|u| authors.get(&u).copied());
+            PublicComment::new(c, author_id)
+        })
+        .collect();
     let meta = ListMeta {
         page: page.page(),
         per_page: page.per_page(),

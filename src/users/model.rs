@@ -128,3 +128,24 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
+
+/// Author profiles of the given users (one query), by user id.
+pub async fn author_ids(
+    db: &Db,
+    user_ids: &[i64],
+) -> ApiResult<std::collections::HashMap<i64, i64>> {
+    if user_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, Option<i64>)> = with_conn!(db, conn => {
+        users::table
+            .filter(users::id.eq_any(user_ids))
+            .select((users::id, users::author_id))
+            .load(conn)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user, author)| author.map(|a| (user, a)))
+        .collect())
+}

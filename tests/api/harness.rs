@@ -41,6 +41,28 @@ macro_rules! both_backends {
 }
 pub(crate) use both_backends;
 
+/// Like `both_backends!`, with environment overrides for the server:
+/// `both_backends_with!([("NAME", "value")], test_fn, …)`.
+macro_rules! both_backends_with {
+    ($env:tt, $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::harness::TestApp::spawn_with(
+                    $crate::harness::Backend::Postgres, &$env).await;
+                super::$name(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::harness::TestApp::spawn_with(
+                    $crate::harness::Backend::Sqlite, &$env).await;
+                super::$name(app).await;
+            }
+        }
+    )+};
+}
+pub(crate) use both_backends_with;
+
 /// A running server with its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.

@@ -3,9 +3,11 @@
 
 mod fixtures;
 mod harness;
+mod moderation;
 
 mod articles;
 mod auth;
+mod comment_posting;
 mod comments;
 mod health;
 mod openapi_drift;

@@ -5,10 +5,14 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::fixtures::{self, StaffUser};
-use crate::harness::{both_backends, send_json, TestApp};
+use crate::harness::{both_backends, both_backends_with, send_json, TestApp, TEST_JWT_SECRET};
 
+// Every caller posts a comment from 127.0.0.1: lift the per-IP limit.
+both_backends_with!(
+    [("COMMENT_IP_MAX", "1000")],
+    every_write_endpoint_against_every_caller
+);
 both_backends!(
-    every_write_endpoint_against_every_caller,
     ownership_rules_for_contributors_and_authors,
     api_keys_read_but_never_write
 );
@@ -32,6 +36,7 @@ struct Targets {
     author: Value,
     user: Value,
     key_id: Value,
+    comment: i64,
 }
 
 async fn targets(app: &TestApp, desk: &Value) -> Targets {
@@ -50,6 +55,28 @@ async fn targets(app: &TestApp, desk: &Value) -> Targets {
             json!({ "name": "k", "scope": "read" }),
         )
         .await;
+    let at = cms::db::time::now();
+    let comment = cms::comments::model::insert(
+        &app.state.db,
+        cms::comments::model::NewComment {
+            article_id: published["id"].as_i64().unwrap(),
+            parent_id: None,
+            depth: 0,
+            author_name: "Reader".to_owned(),
+            author_email: "reader@readers.example".to_owned(),
+            author_url: None,
+            body: "Pending".to_owned(),
+            status: "pending".to_owned(),
+            user_id: None,
+            ip: None,
+            user_agent: None,
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
     Targets {
         draft,
         published,
@@ -57,6 +84,7 @@ async fn targets(app: &TestApp, desk: &Value) -> Targets {
         author,
         user,
         key_id: key["id"].clone(),
+        comment,
     }
 }
 
@@ -183,7 +211,39 @@ fn cases(t: &Targets) -> Vec<Case> {
             admins(204),
         ),
         (Method::GET, "/api/v1/api-keys".into(), None, admins(200)),
+        (
+            Method::POST,
+            format!("/api/v1/articles/{p}/comments"),
+            Some(json!({
+                "author_name": "Anyone",
+                "author_email": format!("r{}@readers.example", rand::random::<u32>()),
+                "body": "Open to all",
+                "form_token": cms::comments::form_token::issue(
+                    TEST_JWT_SECRET.as_bytes(), p.as_i64().unwrap(), unix_now() - 60),
+            })),
+            [202; 7],
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/comments/{}", t.comment),
+            Some(json!({ "status": "approved" })),
+            editors(200),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/comments/{}", t.comment),
+            None,
+            editors(204),
+        ),
+        (Method::GET, "/api/v1/comments".into(), None, editors(200)),
     ]
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 async fn every_write_endpoint_against_every_caller(app: TestApp) {

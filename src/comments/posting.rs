@@ -1,0 +1,273 @@
+//! Readers leave a reply: the form description and the posting endpoint.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::dto::{
+    CommentForm, CommentReceipt, FormField, NewCommentRequest, MAX_BODY_CHARS, MAX_NAME_CHARS,
+};
+use super::form_token::{self, TokenError};
+use super::model::{self, Comment, NewComment};
+use super::screening::{screen, Submission};
+use super::status::CommentStatus;
+use crate::articles::model::{self as articles, Article};
+use crate::auth::Caller;
+use crate::db::time::now;
+use crate::error::{ApiError, ApiResult, FieldError, ProblemDetails};
+use crate::http::client_ip::client_ip;
+use crate::http::params::IdOrSlug;
+use crate::state::AppState;
+use crate::throttle::{self, Limit};
+use crate::users::model::normalize_email;
+use crate::validation::Valid;
+
+/// Name of the honeypot property.
+const HONEYPOT: &str = "honeypot";
+
+fn unix_now() -> u64 {
+    now().and_utc().timestamp().max(0) as u64
+}
+
+async fn published_article(state: &AppState, key: &str) -> ApiResult<Article> {
+    articles::find(&state.db, &IdOrSlug::parse(key, "article")?, Some(now())).await
+}
+
+/// The comment form of a published article ("Leave a Reply"): labels,
+/// required fields, limits, the privacy notice and a fresh `form_token`.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id_or_slug}/comment-form", tag = "comments", operation_id = "get_comment_form",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
+    security(()),
+    responses(
+        (status = 200, description = "How to render and submit the form", body = CommentForm),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let article = published_article(&state, &path).await?;
+    let rules = &state.config.comments;
+    let count = model::approved_counts(&state.db, &[article.id]).await?;
+    let secret = state.config.jwt_secret.expose().as_bytes();
+    let form = CommentForm {
+        article_id: article.id,
+        comments_open: article.comments_open,
+        heading: "Leave a Reply",
+        privacy_notice: "Your email address will not be published.",
+        required_notice: "Required fields are marked *",
+        required_marker: "*",
+        fields: vec![
+            FormField {
+                name: "body",
+                label: "Comment",
+                input: "textarea",
+                required: true,
+                max_length: MAX_BODY_CHARS,
+            },
+            FormField {
+                name: "author_name",
+                label: "Name",
+                input: "text",
+                required: true,
+                max_length: MAX_NAME_CHARS,
+            },
+            FormField {
+                name: "author_email",
+                label: "Email",
+                input: "email",
+                required: true,
+                max_length: 254,
+            },
+            FormField {
+                name: "author_url",
+                label: "Website",
+                input: "url",
+                required: false,
+                max_length: 2048,
+            },
+        ],
+        honeypot_field: HONEYPOT,
+        form_token: article
+            .comments_open
+            .then(|| form_token::issue(secret, article.id, unix_now())),
+        form_token_ttl_secs: rules.form_ttl_secs,
+        max_depth: rules.max_depth,
+        comment_count: count.get(&article.id).copied().unwrap_or(0),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(form))
+}
+
+/// Leave a comment on a published article. Most comments wait for
+/// moderation (`pending`); a commenter whose email already has an approved
+/// comment, or a signed-in member of staff, is approved at once. Rate
+/// limited per client IP and per email.
+#[utoipa::path(
+    post, path = "/api/v1/articles/{id_or_slug}/comments", tag = "comments", operation_id = "create_comment",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
+    request_body = NewCommentRequest,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 202, description = "Received (see `status`)", body = CommentReceipt),
+        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Comments are closed on this article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The same comment was already left here", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, bad parent or expired form token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many comments from this IP or email", body = ProblemDetails, content_type = "application/problem+json",
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    body: Valid<NewCommentRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let rules = &state.config.comments;
+    let article = published_article(&state, &path).await?;
+    if !article.comments_open {
+        return Err(ApiError::Forbidden(
+            "comments are closed on this article".to_owned(),
+        ));
+    }
+    let depth = reply_depth(&state, &article, body.parent_id).await?;
+    let fill_secs = form_token::verify(
+        state.config.jwt_secret.expose().as_bytes(),
+        article.id,
+        &body.form_token,
+        unix_now(),
+        rules.form_ttl_secs,
+    )
+    .map_err(|e| {
+        let message = match e {
+            TokenError::Invalid => "not a form token for this article",
+            TokenError::Expired => "the form has expired; load it again",
+        };
+        invalid("form_token", message)
+    })?;
+
+    let email = normalize_email(&body.author_email);
+    let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
+    let window_secs = rules.rate_window_secs;
+    let ip_key = format!("comment:ip:{}", ip.as_deref().unwrap_or_default());
+    throttle::hit(
+        &state.db,
+        &ip_key,
+        Limit {
+            max: rules.ip_max,
+            window_secs,
+        },
+    )
+    .await?;
+    throttle::hit(
+        &state.db,
+        &format!("comment:email:{email}"),
+        Limit {
+            max: rules.email_max,
+            window_secs,
+        },
+    )
+    .await?;
+
+    let staff = caller.staff();
+    let submission = Submission {
+        article_id: article.id,
+        email: &email,
+        name: &body.author_name,
+        url: body.author_url.as_deref(),
+        body: &body.body,
+        honeypot: body.honeypot.as_deref(),
+        fill_secs,
+        by_staff: staff.is_some(),
+    };
+    let status = screen(&state.db, rules, &submission).await?;
+    let at = now();
+    let stored = model::insert(
+        &state.db,
+        NewComment {
+            article_id: article.id,
+            parent_id: body.parent_id,
+            depth,
+            author_name: body.author_name,
+            author_email: email,
+            author_url: body.author_url,
+            body: body.body,
+            status: status.as_str().to_owned(),
+            user_id: staff.and_then(|s| s.user_id),
+            ip,
+            user_agent: user_agent(&req),
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(receipt(&stored, status)))
+}
+
+/// Spam is answered exactly like a comment awaiting moderation.
+fn receipt(stored: &Comment, status: CommentStatus) -> CommentReceipt {
+    let (status, message) = match status {
+        CommentStatus::Approved => (CommentStatus::Approved, "Your comment is published."),
+        _ => (
+            CommentStatus::Pending,
+            "Your comment is awaiting moderation.",
+        ),
+    };
+    CommentReceipt {
+        id: stored.id,
+        status,
+        message: message.to_owned(),
+    }
+}
+
+/// Depth of a reply to `parent_id`: the parent must be an approved comment
+/// of the same article, less deep than the configured limit.
+async fn reply_depth(
+    state: &AppState,
+    article: &Article,
+    parent_id: Option<i64>,
+) -> ApiResult<i32> {
+    let Some(parent_id) = parent_id else {
+        return Ok(0);
+    };
+    let parent = match model::find(&state.db, parent_id).await {
+        Ok(parent) if parent.article_id == article.id && parent.status == model::APPROVED => parent,
+        Ok(_) | Err(ApiError::NotFound(_)) => {
+            return Err(invalid(
+                "parent_id",
+                "not a published comment of this article",
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    let depth = parent.depth + 1;
+    if depth >= state.config.comments.max_depth {
+        return Err(invalid("parent_id", "the thread is too deep to reply here"));
+    }
+    Ok(depth)
+}
+
+fn invalid(field: &str, message: &str) -> ApiError {
+    ApiError::Unprocessable {
+        detail: format!("{field}: {message}"),
+        errors: vec![FieldError::new(field, message)],
+    }
+}
+
+/// The `User-Agent` header, cut to 512 bytes at a character boundary.
+fn user_agent(req: &HttpRequest) -> Option<String> {
+    let ua = req.headers().get(header::USER_AGENT)?.to_str().ok()?;
+    let mut end = ua.len().min(512);
+    while !ua.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(ua[..end].to_owned())
+}
