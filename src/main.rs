@@ -12,8 +12,20 @@ use cms::{commands, openapi, telemetry};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        print!("{}", openapi::spec_json());
-        return ExitCode::SUCCESS;
+        // A closed pipe (`cms openapi | head`) is not worth a panic.
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        return match out
+            .write_all(openapi::spec_json().as_bytes())
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("could not write the document: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let config = match Config::from_env() {
         Ok(config) => config,

@@ -35,7 +35,8 @@ use crate::{api_keys, auth, authors, comments, health, tags, users};
         auth::routes::me, auth::routes::change_password,
         users::routes::list, users::routes::get, users::routes::create,
         users::routes::update, users::routes::delete,
-        api_keys::routes::list, api_keys::routes::create, api_keys::routes::delete,
+        api_keys::routes::list, api_keys::routes::create, api_keys::routes::get,
+        api_keys::routes::delete,
     ),
     components(schemas(
         ProblemDetails, FieldError, ListMeta, workflow::Status, listing::Sort,

@@ -58,7 +58,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         get => users::routes::get, patch => users::routes::update, delete => users::routes::delete);
 
     resource!(cfg, "/api/v1/api-keys", get => api_keys::routes::list, post => api_keys::routes::create);
-    resource!(cfg, "/api/v1/api-keys/{id}", delete => api_keys::routes::delete);
+    resource!(cfg, "/api/v1/api-keys/{id}",
+        get => api_keys::routes::get, delete => api_keys::routes::delete);
 
     resource!(cfg, "/api/v1/tags", get => tags::routes::list, post => tags::routes::create);
     resource!(cfg, "/api/v1/tags/{id_or_slug}",

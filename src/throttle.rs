@@ -39,39 +39,91 @@ pub async fn check(db: &Db, key: &str) -> ApiResult<()> {
 
 /// Counts one hit for `key`. The hit that reaches the limit still passes but
 /// blocks the key until its window ends; a hit beyond the limit gets 429.
+///
+/// Every step is one atomic statement, so concurrent hits are all counted
+/// and never collide (no read-then-write race).
 pub async fn hit(db: &Db, key: &str, limit: Limit) -> ApiResult<()> {
     let at = now();
     let window = Duration::seconds(limit.window_secs as i64);
-    let blocked_until = with_tx!(db, conn => {
-        let row: Option<(i32, NaiveDateTime)> = throttle_buckets::table
-            .filter(throttle_buckets::key.eq(key))
-            .select((throttle_buckets::hits, throttle_buckets::window_start))
-            .first(conn)
+    let (hits, start) = count_hit(db, key, at, at - window).await?;
+    if hits as u32 >= limit.max {
+        let until = start + window;
+        with_conn!(db, conn => {
+            diesel::update(throttle_buckets::table.filter(throttle_buckets::key.eq(key)))
+                .set(throttle_buckets::blocked_until.eq(until))
+                .execute(conn)
+                .await?
+        });
+        if hits as u32 > limit.max {
+            return Err(too_many(until, at));
+        }
+    }
+    Ok(())
+}
+
+/// Adds one hit to the current window of `key` (starting a new window when
+/// the last one began at or before `cutoff`); returns the hits and the
+/// window start.
+async fn count_hit(
+    db: &Db,
+    key: &str,
+    at: NaiveDateTime,
+    cutoff: NaiveDateTime,
+) -> ApiResult<(i32, NaiveDateTime)> {
+    // A few rounds at most: each retry means another request just moved the
+    // bucket on, and the next round sees its result.
+    for _ in 0..4 {
+        let counted: Option<(i32, NaiveDateTime)> = with_conn!(db, conn => {
+            diesel::update(
+                throttle_buckets::table
+                    .filter(throttle_buckets::key.eq(key))
+                    .filter(throttle_buckets::window_start.gt(cutoff)),
+            )
+            .set(throttle_buckets::hits.eq(throttle_buckets::hits + 1))
+            .returning((throttle_buckets::hits, throttle_buckets::window_start))
+            .get_result(conn)
             .await
-            .optional()?;
-        let (hits, start) = match row {
-            Some((hits, start)) if start + window > at => (hits + 1, start),
-            _ => (1, at),
-        };
-        let blocked = (hits as u32 >= limit.max).then_some(start + window);
-        diesel::delete(throttle_buckets::table.filter(throttle_buckets::key.eq(key)))
-            .execute(conn)
-            .await?;
-        diesel::insert_into(throttle_buckets::table)
-            .values((
-                throttle_buckets::key.eq(key),
-                throttle_buckets::hits.eq(hits),
-                throttle_buckets::window_start.eq(start),
-                throttle_buckets::blocked_until.eq(blocked),
+            .optional()?
+        });
+        if let Some(counted) = counted {
+            return Ok(counted);
+        }
+        let inserted = with_conn!(db, conn => {
+            diesel::insert_into(throttle_buckets::table)
+                .values((
+                    throttle_buckets::key.eq(key),
+                    throttle_buckets::hits.eq(1),
+                    throttle_buckets::window_start.eq(at),
+                    throttle_buckets::blocked_until.eq(None::<NaiveDateTime>),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?
+        });
+        if inserted == 1 {
+            return Ok((1, at));
+        }
+        let restarted = with_conn!(db, conn => {
+            diesel::update(
+                throttle_buckets::table
+                    .filter(throttle_buckets::key.eq(key))
+                    .filter(throttle_buckets::window_start.le(cutoff)),
+            )
+            .set((
+                throttle_buckets::hits.eq(1),
+                throttle_buckets::window_start.eq(at),
+                throttle_buckets::blocked_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
-            .await?;
-        Ok(blocked.filter(|_| hits as u32 > limit.max))
-    })?;
-    match blocked_until {
-        Some(until) => Err(too_many(until, at)),
-        None => Ok(()),
+            .await?
+        });
+        if restarted == 1 {
+            return Ok((1, at));
+        }
     }
+    Err(ApiError::Unavailable(
+        "the throttle is too busy; retry".to_owned(),
+    ))
 }
 
 /// Forgets `key` (e.g. after a successful login).

@@ -123,6 +123,19 @@ pub async fn list(db: &Db, offset: i64, limit: i64) -> ApiResult<(Vec<ApiKey>, i
     })
 }
 
+/// One key by id (404 when missing).
+pub async fn find(db: &Db, id: i64) -> ApiResult<ApiKey> {
+    let found = with_conn!(db, conn => {
+        api_keys::table
+            .filter(api_keys::id.eq(id))
+            .select(ApiKey::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    });
+    found.ok_or_else(|| ApiError::NotFound("API key not found".to_owned()))
+}
+
 /// Revokes (deletes) a key.
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     let deleted = with_conn!(db, conn => {

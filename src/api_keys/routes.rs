@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::http::caching::Visibility;
 use crate::http::pagination::{list_response, ListMeta, ListResponse, PageRequest};
 use crate::http::params::parse_id;
-use crate::http::{created, no_content, PageParams};
+use crate::http::{created, fresh, no_content, PageParams};
 use crate::state::AppState;
 use crate::validation::Valid;
 
@@ -89,6 +89,28 @@ pub async fn create(
             secret,
         },
     ))
+}
+
+/// One API key (admins); its secret is never shown again.
+#[utoipa::path(
+    get, path = "/api/v1/api-keys/{id}", tag = "api-keys", operation_id = "get_api_key",
+    params(("id" = i64, Path, description = "Key id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The key", body = ApiKeyResponse),
+        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such key", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    policy::require_admin(&caller)?;
+    let key = model::find(&state.db, parse_id(&path, "API key")?).await?;
+    Ok(fresh(&ApiKeyResponse::from(key)))
 }
 
 /// Revoke an API key (admins); it stops working at once.

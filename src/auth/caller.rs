@@ -101,7 +101,13 @@ impl FromRequest for Caller {
                 return Ok(Self::Anonymous);
             };
             let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            authenticate(&state, &token).await
+            // Its own task: when another extractor fails first, this future
+            // is dropped, and an abandoned SQLite query panics the worker
+            // (diesel-async waits for it with `block_in_place`). A task runs
+            // to completion whatever happens to the request.
+            actix_web::rt::spawn(async move { authenticate(&state, &token).await })
+                .await
+                .map_err(ApiError::internal)?
         })
     }
 }

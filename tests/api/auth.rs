@@ -13,6 +13,7 @@ both_backends!(
     password_change_role_change_and_disable_end_sessions,
     login_failures_look_alike_and_are_throttled,
     private_fields_never_leak,
+    concurrent_failures_are_all_counted,
 );
 
 async fn me(app: &TestApp, token: &str) -> u16 {
@@ -332,4 +333,24 @@ async fn private_fields_never_leak(app: TestApp) {
     assert_eq!(status, 200);
     assert!(!users.to_string().contains("argon2"));
     assert!(users.to_string().contains(&editor.email));
+}
+
+/// Thirty wrong passwords at once: every one is counted (no lost updates),
+/// none collides with another (no 409/500), and exactly five get through to
+/// a 401 before the account locks.
+async fn concurrent_failures_are_all_counted(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    let attempts = (0..30).map(|_| {
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({ "email": editor.email, "password": "wrong-password" }))
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    let unauthorized = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((unauthorized, throttled), (5, 25), "{statuses:?}");
 }

@@ -5,6 +5,8 @@ use reqwest::Method;
 use serde_json::json;
 
 both_backends!(
+    abandoned_requests_leave_the_server_healthy,
+    rejected_bodies_of_signed_in_callers_are_problems,
     unknown_route_is_404,
     wrong_method_is_405_with_allow,
     malformed_and_unknown_json_is_400,
@@ -191,4 +193,77 @@ async fn bad_credentials_are_401(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 401, "unauthorized").await;
+}
+
+/// Regression: with a signed-in caller the credential lookup queries the
+/// database while the body is rejected; abandoning that query used to crash
+/// the SQLite worker (no response at all) instead of answering 415/400.
+async fn rejected_bodies_of_signed_in_callers_are_problems(app: TestApp) {
+    let editor = crate::fixtures::staff(&app, "editor").await;
+    let key = crate::fixtures::api_key(&app, "preview").await;
+    for _ in 0..15 {
+        let res = app
+            .request(Method::POST, "/api/v1/tags")
+            .bearer_auth(&editor.token)
+            .header("content-type", "text/plain")
+            .body("name=x")
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_problem(res, 415, "unsupported_media_type").await;
+        let res = app
+            .request(Method::POST, "/api/v1/tags")
+            .header("x-api-key", &key)
+            .json(&json!({ "name": "x", "colour": "red" }))
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_problem(res, 400, "invalid_body").await;
+    }
+    // The pool is still healthy afterwards.
+    let (status, _) = app.public_get("/api/v1/tags").await;
+    assert_eq!(status, 200);
+}
+
+/// Clients that hang up mid-request (the handler future is dropped while it
+/// queries) must not break the server or its pool.
+async fn abandoned_requests_leave_the_server_healthy(app: TestApp) {
+    let author = crate::fixtures::author(&app, "Busy").await;
+    for n in 0..5 {
+        crate::fixtures::published(&app, &author["id"], &format!("Story {n}"), &[]).await;
+    }
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let mut dropped = 0;
+    for n in 0..60u64 {
+        dropped += impatient
+            .get(app.url("/api/v1/articles?include=author,tags&per_page=100"))
+            .timeout(std::time::Duration::from_micros(200 + 80 * n))
+            .send()
+            .await
+            .is_err() as u32;
+        let _ = impatient
+            .post(app.url("/api/v1/tags"))
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+            .timeout(std::time::Duration::from_micros(200 + 90 * n))
+            .json(&json!({ "name": format!("Tag {n}") }))
+            .send()
+            .await;
+    }
+    assert!(dropped > 0, "some requests were abandoned mid-flight");
+    for _ in 0..10 {
+        let (status, body) = app.public_get("/api/v1/articles?include=author,tags").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["meta"]["total"], 5);
+        let (status, body) = app
+            .admin_json(
+                Method::POST,
+                "/api/v1/tags",
+                json!({ "name": format!("After {}", rand::random::<u32>()) }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
 }

@@ -212,6 +212,12 @@ fn cases(t: &Targets) -> Vec<Case> {
         ),
         (Method::GET, "/api/v1/api-keys".into(), None, admins(200)),
         (
+            Method::GET,
+            format!("/api/v1/api-keys/{}", t.key_id),
+            None,
+            admins(200),
+        ),
+        (
             Method::POST,
             format!("/api/v1/articles/{p}/comments"),
             Some(json!({
@@ -469,6 +475,12 @@ async fn api_keys_read_but_never_write(app: TestApp) {
         .find(|k| read.contains(k["prefix"].as_str().unwrap()))
         .unwrap()["id"]
         .clone();
+    let (status, one) = app.admin_get(&format!("/api/v1/api-keys/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        one.get("secret").is_none() && !one.to_string().contains(&read[15..]),
+        "{one}"
+    );
     let res = app
         .admin(Method::DELETE, &format!("/api/v1/api-keys/{id}"))
         .send()
