@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod comments;
 pub mod config;
+pub mod docs_ui;
 pub mod error;
 pub mod extractors;
 pub mod health;

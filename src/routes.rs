@@ -4,7 +4,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::articles::{actions, routes as articles, writes};
-use crate::{api_keys, auth, authors, comments, health, openapi, tags, users};
+use crate::{api_keys, auth, authors, comments, docs_ui, health, openapi, tags, users};
 
 /// Registers a path with its method handlers and a 405 fallback.
 macro_rules! resource {
@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/health/live", get => health::live);
     resource!(cfg, "/health/ready", get => health::ready);
     resource!(cfg, "/openapi.json", get => openapi::spec);
+    resource!(cfg, "/docs", get => docs_ui::redirect);
+    resource!(cfg, "/docs/{path:.*}", get => docs_ui::asset);
 
     resource!(cfg, "/api/v1/articles", get => articles::list, post => writes::create);
     resource!(cfg, "/api/v1/articles/{id_or_slug}",

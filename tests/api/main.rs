@@ -9,6 +9,7 @@ mod articles;
 mod auth;
 mod comment_posting;
 mod comments;
+mod docs_ui;
 mod health;
 mod openapi_drift;
 mod pagination;
