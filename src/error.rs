@@ -94,6 +94,15 @@ pub enum ApiError {
         /// Explanation.
         detail: String,
     },
+    /// 409: a well-formed reference to something that does not exist (yet),
+    /// e.g. an unknown tag slug or author id.
+    #[error("{field}: {detail}")]
+    UnknownReference {
+        /// The request field holding the reference.
+        field: &'static str,
+        /// What was not found.
+        detail: String,
+    },
     /// 412: `If-Match` did not match the current ETag.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -156,6 +165,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::UnknownReference { .. } => "unknown_reference",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
@@ -182,6 +192,9 @@ impl ApiError {
         };
         let errors = match self {
             Self::BadRequest { errors, .. } | Self::Unprocessable { errors, .. } => errors.clone(),
+            Self::UnknownReference { field, detail } => {
+                vec![FieldError::new(*field, detail.clone())]
+            }
             _ => Vec::new(),
         };
         problem(status, self.code(), detail, errors)
@@ -213,7 +226,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::UnknownReference { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -45,7 +45,7 @@ pub fn json_error(err: JsonPayloadError) -> ApiError {
 }
 
 /// A serde_json failure: syntax errors and shape errors are both 400.
-fn deserialize_error(e: &serde_json::Error) -> ApiError {
+pub fn deserialize_error(e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     let (code, detail) = match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => {
@@ -99,7 +99,7 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
     Err(ApiError::NotFound(format!("no route for {}", req.path())))
 }
 
-/// Parses an optional JSON body: empty → `T::default()`; otherwise it must be
+/// Parses an optional JSON body: empty or `null` → `T::default()`; otherwise it must be
 /// `application/json` and match `T` (same errors as the JSON extractor).
 pub fn optional_json<T>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError>
 where
@@ -119,7 +119,13 @@ where
     if !is_json {
         return Err(json_error(JsonPayloadError::ContentType));
     }
-    let value: T = serde_json::from_slice(body).map_err(|e| deserialize_error(&e))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| deserialize_error(&e))?;
+    let value: T = if value.is_null() {
+        T::default()
+    } else {
+        crate::validation::from_object(value)?
+    };
     crate::validation::check(&value)?;
     Ok(value)
 }

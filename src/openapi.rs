@@ -17,7 +17,10 @@ use crate::{api_keys, auth, authors, comments, health, tags, users};
         title = "Headless CMS API",
         description = "JSON content API for news sites: articles, authors, tags and comments. \
                        Errors are RFC 9457 problem details (`application/problem+json`).",
-        license(name = "MIT OR Apache-2.0")
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
+    ),
+    servers(
+        (url = "/", description = "The server that serves this document")
     ),
     paths(
         health::live, health::ready, spec,
@@ -90,9 +93,9 @@ impl Modify for SecuritySchemes {
 
 /// The document as pretty-printed JSON with a trailing newline.
 pub fn spec_json() -> String {
-    let mut json = ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes");
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    crate::openapi_refine::refine(&mut doc);
+    let mut json = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
     json.push('\n');
     json
 }

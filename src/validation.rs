@@ -12,11 +12,23 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::extractors::json_error;
+use crate::state::AppState;
 
-/// A JSON body that passed its validation rules.
+/// A JSON body checked against its validation rules. The outcome is held
+/// until the handler asks for it with [`Valid::into_inner`], after its
+/// permission checks: a caller without rights gets 401/403, not a report on
+/// their body.
 #[derive(Debug)]
-pub struct Valid<T>(pub T);
+pub struct Valid<T>(ApiResult<T>);
+
+impl<T> Valid<T> {
+    /// The body, or its 400/413/415/422 problem.
+    pub fn into_inner(self) -> ApiResult<T> {
+        self.0
+    }
+}
 
 impl<T> FromRequest for Valid<T>
 where
@@ -26,14 +38,35 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<T>::from_request(req, payload);
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(DEFAULT_BODY_LIMIT, |state| state.config.json_body_limit);
+        let json = web::JsonBody::<Value>::new(req, payload, None, true).limit(limit);
         Box::pin(async move {
-            let body = json.await?.into_inner();
-            check(&body)?;
+            let body = json.await.map_err(json_error).and_then(|value| {
+                let body = from_object::<T>(value)?;
+                check(&body)?;
+                Ok(body)
+            });
             Ok(Valid(body))
         })
     }
 }
+
+/// A request body must be a JSON object: serde would also build a struct
+/// from an array (`[null, null]`), which no client means.
+pub fn from_object<T: DeserializeOwned>(value: Value) -> ApiResult<T> {
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "the body must be a JSON object".to_owned(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| crate::extractors::deserialize_error(&e))
+}
+
+/// Body limit when no application state is present (unit tests).
+const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 
 /// Runs the rules of `body`, mapping failures to a 422 with field errors.
 pub fn check<T: Validate + Serialize>(body: &T) -> Result<(), ApiError> {
@@ -125,10 +158,40 @@ fn describe(e: &validator::ValidationError) -> String {
     }
 }
 
-/// `validator` rule: an absolute `http` or `https` URL of at most 2048 chars.
+/// URLs the API stores: `http(s)://`, a host name (labels start with a
+/// letter), an optional port and printable ASCII after it. Written for both
+/// ECMA-262 (JSON Schema) and Rust's `regex`, and published in the OpenAPI
+/// document as the `pattern` of every URL field.
+pub const HTTP_URL_PATTERN: &str = r"^https?://[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?([/?#][!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]*)?$";
+
+/// Slugs as the OpenAPI document describes them (ASCII letters and digits in
+/// hyphen-separated words; a single word needs a letter, so a slug is never
+/// a number). The server also accepts
+/// lowercase letters of other scripts, which JSON Schema regexes cannot name
+/// portably; see `docs/decisions.md`.
+pub const SLUG_PATTERN: &str = "^(([a-z0-9]+-)+[a-z0-9]+|[0-9]*[a-z][a-z0-9]*)$";
+
+/// Characters Rust's `char::is_whitespace` knows, as a regex class body.
+const WHITESPACE_CLASS: &str =
+    r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// Text that is not only whitespace and has no NUL character.
+pub fn not_blank_pattern() -> String {
+    format!(r"^[^\u0000]*[^\u0000{WHITESPACE_CLASS}][^\u0000]*$")
+}
+
+/// Any text without a NUL character (PostgreSQL cannot store one).
+pub const NO_NUL_PATTERN: &str = r"^[^\u0000]*$";
+
+fn http_url_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(HTTP_URL_PATTERN).expect("valid URL pattern"))
+}
+
+/// `validator` rule: an absolute `http` or `https` URL of at most 2048
+/// chars, matching [`HTTP_URL_PATTERN`].
 pub fn http_url(value: &str) -> Result<(), validator::ValidationError> {
-    let ok = value.len() <= 2048
-        && url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let ok = value.len() <= 2048 && http_url_regex().is_match(value);
     if ok {
         Ok(())
     } else {
@@ -150,13 +213,60 @@ pub fn slug(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// `validator` rule: not only whitespace.
+/// `validator` rule: not only whitespace (as [`not_blank_pattern`] says).
 pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
-    if value.trim().is_empty() {
+    if value.chars().all(char::is_whitespace) {
         let mut e = validator::ValidationError::new("blank");
         e.message = Some("must not be blank".into());
         Err(e)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    #[test]
+    fn published_patterns_agree_with_the_validators() {
+        let url = regex::Regex::new(HTTP_URL_PATTERN).unwrap();
+        for ok in [
+            "https://example.org",
+            "http://cdn.example.org:8080/a/b.png?w=1&h=2#top",
+        ] {
+            assert!(url.is_match(ok) && http_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "ftp://example.org",
+            "https://",
+            "https://1.2.3.4/",
+            "https://a b",
+            "javascript:alert(1)",
+            "https://x.org/\"<",
+        ] {
+            assert!(http_url(bad).is_err(), "{bad}");
+        }
+        let slug_re = regex::Regex::new(SLUG_PATTERN).unwrap();
+        for s in ["news", "a-1", "2026-budget", "x", "a-b-c9", "12-34"] {
+            assert!(slug_re.is_match(s) && slug(s).is_ok(), "{s}");
+        }
+        for s in ["", "2026", "-a", "a-", "a--b", "A", "a_b"] {
+            assert!(!slug_re.is_match(s) && slug(s).is_err(), "{s}");
+        }
+        let text = regex::Regex::new(&not_blank_pattern()).unwrap();
+        for (s, ok) in [
+            ("a", true),
+            (" a ", true),
+            ("", false),
+            (" \t\n", false),
+            ("\u{3000}", false),
+            ("a\u{0}", false),
+        ] {
+            assert_eq!(text.is_match(s), ok, "{s:?}");
+        }
+        assert!(not_blank(" \u{3000}\t").is_err());
+        assert!(regex::Regex::new(NO_NUL_PATTERN).unwrap().is_match("plain"));
     }
 }

@@ -38,7 +38,12 @@ pub struct CreateApiKeyRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(example = "news site frontend", min_length = 1, max_length = 100)]
+    #[schema(
+        format = "text",
+        example = "news site frontend",
+        min_length = 1,
+        max_length = 100
+    )]
     pub name: String,
     /// `read` or `preview`.
     pub scope: KeyScope,

@@ -65,7 +65,7 @@ pub async fn create(
     body: Valid<CreateApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
     let admin = policy::require_admin(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let expires_at = body.expires_at.map(to_stored);
     if expires_at.is_some_and(|e| e <= now()) {
         return Err(ApiError::invalid_field(

@@ -20,6 +20,7 @@ pub struct CreateArticleRequest {
         custom(function = "crate::validation::not_blank")
     )]
     #[schema(
+        format = "text",
         example = "Iran, Russia Cooperate for Peace in Persian Gulf",
         min_length = 1,
         max_length = 200
@@ -27,7 +28,7 @@ pub struct CreateArticleRequest {
     pub title: String,
     /// URL slug; generated from the title when omitted (collisions get `-2`, `-3`…).
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(max_length = 80)]
+    #[schema(format = "slug", max_length = 80)]
     pub slug: Option<String>,
     /// Markdown source, stored byte-for-byte.
     #[validate(length(max = 200000))]
@@ -38,6 +39,7 @@ pub struct CreateArticleRequest {
     #[schema(max_length = 1000)]
     pub excerpt: Option<String>,
     /// Author id; editors may choose any author, others write as themselves.
+    #[serde(default, deserialize_with = "crate::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
     /// Tag slugs, in display order (existing tags only).
@@ -47,7 +49,7 @@ pub struct CreateArticleRequest {
     pub tags: Vec<String>,
     /// Lead image URL (http/https).
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 2048)]
+    #[schema(format = "http-url", max_length = 2048)]
     pub featured_image_url: Option<String>,
     /// SEO title.
     #[validate(length(max = 200))]
@@ -59,7 +61,7 @@ pub struct CreateArticleRequest {
     pub meta_description: Option<String>,
     /// Canonical URL (http/https).
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 2048)]
+    #[schema(format = "http-url", max_length = 2048)]
     pub canonical_url: Option<String>,
     /// Whether readers may comment (default true).
     pub comments_open: Option<bool>,
@@ -76,11 +78,11 @@ pub struct UpdateArticleRequest {
         length(min = 1, max = 200),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(format = "text", min_length = 1, max_length = 200)]
     pub title: Option<String>,
     /// URL slug.
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(max_length = 80)]
+    #[schema(format = "slug", max_length = 80)]
     pub slug: Option<String>,
     /// Markdown source.
     #[validate(length(max = 200000))]
@@ -92,6 +94,7 @@ pub struct UpdateArticleRequest {
     #[schema(value_type = Option<String>, max_length = 1000)]
     pub excerpt: Option<Option<String>>,
     /// Author id (editors only may move an article to another author).
+    #[serde(default, deserialize_with = "crate::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
     /// Tag slugs; replaces the whole list.
@@ -101,7 +104,7 @@ pub struct UpdateArticleRequest {
     /// Lead image URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::patch::nullable")]
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(value_type = Option<String>, max_length = 2048)]
+    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
     pub featured_image_url: Option<Option<String>>,
     /// SEO title; `null` removes it.
     #[serde(default, deserialize_with = "crate::patch::nullable")]
@@ -116,7 +119,7 @@ pub struct UpdateArticleRequest {
     /// Canonical URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::patch::nullable")]
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(value_type = Option<String>, max_length = 2048)]
+    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
     pub canonical_url: Option<Option<String>>,
     /// Whether readers may comment.
     pub comments_open: Option<bool>,

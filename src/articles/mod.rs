@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod content;
+pub mod cursor;
 pub mod dto;
 pub mod listing;
 pub mod model;

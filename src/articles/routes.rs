@@ -14,7 +14,6 @@ use crate::auth::{policy, Caller};
 use crate::db::time::{now, to_stored};
 use crate::error::{ApiError, ApiResult, ProblemDetails};
 use crate::http::caching::{cached_json, Visibility};
-use crate::http::cursor;
 use crate::http::pagination::{bad_param, list_response, ListMeta, ListResponse, PageRequest};
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
@@ -27,7 +26,7 @@ use crate::state::AppState;
 #[utoipa::path(
     get, path = "/api/v1/articles", tag = "articles", operation_id = "list_articles",
     params(ArticleListParams),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "A page of articles", body = ListResponse<ArticleResponse>,
          headers(("Link" = String, description = "RFC 8288 next/prev links"), ("ETag" = String))),
@@ -61,11 +60,9 @@ pub async fn list(
     let author = params
         .author
         .as_deref()
-        .map(|raw| {
-            IdOrSlug::parse(raw, "author")
-                .map_err(|_| bad_param("author", "not an author id or slug"))
-        })
-        .transpose()?;
+        // A key no author can have (not an id, not a slug) matches nothing,
+        // like an unknown slug: an empty page, not an error.
+        .map(|raw| IdOrSlug::parse(raw, "author").unwrap_or(IdOrSlug::Id(0)));
     let filter = Filter {
         public_at,
         own_author: status.and(policy::preview_scope(&caller)),
@@ -75,19 +72,12 @@ pub async fn list(
         published_after: params.published_after.map(to_stored),
         published_before: params.published_before.map(to_stored),
     };
+    // A cursor carries its sort order, which wins over `sort`.
     let after = match &page {
-        PageRequest::Cursor { cursor, .. } => {
-            let key: CursorKey = cursor::decode(cursor)?;
-            if key.sort != sort {
-                return Err(bad_param(
-                    "cursor",
-                    "the cursor belongs to another sort order",
-                ));
-            }
-            Some(key)
-        }
+        PageRequest::Cursor { cursor, .. } => Some(CursorKey::decode(cursor)?),
         PageRequest::Page { .. } => None,
     };
+    let sort = after.as_ref().map_or(sort, |key| key.sort);
     let limit = i64::from(page.per_page());
     let found = listing::list(
         &state.db,
@@ -104,7 +94,7 @@ pub async fn list(
             found
                 .rows
                 .last()
-                .map(|row| cursor::encode(&CursorKey::of(row, sort)))
+                .map(|row| CursorKey::of(row, sort).encode())
         })
         .flatten();
     let data = present(&state.db, found.rows, &shape, now).await?;
@@ -121,7 +111,7 @@ pub async fn list(
 #[utoipa::path(
     get, path = "/api/v1/articles/{id_or_slug}", tag = "articles", operation_id = "get_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleReadParams),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The article", body = ArticleResponse,
          headers(("ETag" = String, description = "Strong validator; send it back in If-Match when editing"), ("Last-Modified" = String))),
@@ -169,7 +159,7 @@ pub struct RelatedParams {
 #[utoipa::path(
     get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles", operation_id = "list_related_articles",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), RelatedParams),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Related published articles", body = Vec<ArticleResponse>, headers(("ETag" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),

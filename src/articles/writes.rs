@@ -30,10 +30,10 @@ use crate::validation::Valid;
         (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to write as this author", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already used, or no such author or tag (`unknown_reference`), or no author profile to write as (`no_author_profile`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, unknown author or tag", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn create(
@@ -42,7 +42,7 @@ pub async fn create(
     body: Valid<CreateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
     let staff = policy::require_staff(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let author_id = policy::article_author(staff, body.author_id)?;
     crate::authors::model::ensure_exists(&state.db, author_id).await?;
     let tag_ids = tags::model::ids_for_slugs(&state.db, &body.tags).await?;
@@ -92,11 +92,11 @@ pub async fn create(
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not your article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Slug already used, or no such author or tag (`unknown_reference`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, unknown author or tag", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 pub async fn update(
@@ -110,7 +110,7 @@ pub async fn update(
     let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
     policy::require_article_editor(&caller, article.author_id)?;
     check_if_match(&req, &etag_prefix(&article))?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let author_id = match body.author_id {
         Some(id) if id != article.author_id => {
             let id = policy::article_author(staff, Some(id))?;
@@ -159,6 +159,7 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed If-Match", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not your article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),

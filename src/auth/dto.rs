@@ -10,11 +10,11 @@ use validator::Validate;
 pub struct LoginRequest {
     /// Sign-in email.
     #[validate(length(min = 1, max = 254))]
-    #[schema(example = "editor@example.com", max_length = 254)]
+    #[schema(example = "editor@example.com", min_length = 1, max_length = 254)]
     pub email: String,
     /// Password.
     #[validate(length(min = 1, max = 256))]
-    #[schema(format = Password, max_length = 256)]
+    #[schema(format = Password, min_length = 1, max_length = 256)]
     pub password: String,
 }
 
@@ -24,7 +24,7 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
     #[validate(length(min = 1, max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -34,7 +34,7 @@ pub struct RefreshRequest {
 pub struct ChangePasswordRequest {
     /// The current password.
     #[validate(length(min = 1, max = 256))]
-    #[schema(format = Password, max_length = 256)]
+    #[schema(format = Password, min_length = 1, max_length = 256)]
     pub current_password: String,
     /// The new password (8 to 256 characters).
     #[schema(format = Password, min_length = 8, max_length = 256)]

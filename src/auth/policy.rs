@@ -92,10 +92,11 @@ pub fn article_author(staff: &Staff, requested: Option<i64>) -> ApiResult<i64> {
         (_, None, Some(own)) => Ok(own),
         (false, Some(id), Some(own)) if id == own => Ok(own),
         (false, Some(_), _) => Err(forbidden("you may only write as your own author")),
-        (_, None, None) => Err(ApiError::invalid_field(
-            "author_id",
-            "required: this account has no author profile",
-        )),
+        (_, None, None) => Err(ApiError::Conflict {
+            code: "no_author_profile",
+            detail: "your account has no author profile: pass author_id or have one linked"
+                .to_owned(),
+        }),
     }
 }
 

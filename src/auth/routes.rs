@@ -35,7 +35,7 @@ pub async fn login(
     req: HttpRequest,
     body: Valid<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
+    let body = body.into_inner()?;
     let config = &state.config;
     let account_key = format!("login:account:{}", users::normalize_email(&body.email));
     let ip_key = format!(
@@ -103,7 +103,7 @@ pub async fn refresh(
 ) -> ApiResult<HttpResponse> {
     let (user_id, family, token) = sessions::rotate(
         &state.db,
-        &body.0.refresh_token,
+        &body.into_inner()?.refresh_token,
         state.config.refresh_token_ttl_days,
     )
     .await?;
@@ -173,7 +173,7 @@ pub async fn change_password(
     body: Valid<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let user_id = own_user_id(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     password::check_policy(&body.new_password)?;
     let user = users::find(&state.db, user_id).await?;
     if !password::verify(body.current_password, Some(user.password_hash)).await? {

@@ -15,11 +15,11 @@ pub struct CreateAuthorRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(example = "core", min_length = 1, max_length = 100)]
+    #[schema(format = "text", example = "core", min_length = 1, max_length = 100)]
     pub name: String,
     /// URL slug; generated from the name when omitted.
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(max_length = 80)]
+    #[schema(format = "slug", max_length = 80)]
     pub slug: Option<String>,
     /// Biography shown in the "About" box.
     #[validate(length(max = 5000))]
@@ -27,11 +27,11 @@ pub struct CreateAuthorRequest {
     pub bio: Option<String>,
     /// Portrait image URL (http/https).
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 2048)]
+    #[schema(format = "http-url", max_length = 2048)]
     pub avatar_url: Option<String>,
     /// Personal or organisation website (http/https).
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 2048)]
+    #[schema(format = "http-url", max_length = 2048)]
     pub website: Option<String>,
 }
 
@@ -45,11 +45,11 @@ pub struct UpdateAuthorRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(format = "text", min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// URL slug.
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(max_length = 80)]
+    #[schema(format = "slug", max_length = 80)]
     pub slug: Option<String>,
     /// Biography.
     #[validate(length(max = 5000))]
@@ -58,12 +58,12 @@ pub struct UpdateAuthorRequest {
     /// Portrait image URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::patch::nullable")]
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(value_type = Option<String>, max_length = 2048)]
+    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
     pub avatar_url: Option<Option<String>>,
     /// Website; `null` removes it.
     #[serde(default, deserialize_with = "crate::patch::nullable")]
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(value_type = Option<String>, max_length = 2048)]
+    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
     pub website: Option<Option<String>>,
 }
 

@@ -153,11 +153,14 @@ pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     })
 }
 
-/// 422 on `author_id` unless the author exists.
+/// 409 (unknown reference) on `author_id` unless the author exists.
 pub async fn ensure_exists(db: &Db, id: i64) -> ApiResult<()> {
     match find(db, &IdOrSlug::Id(id)).await {
         Ok(_) => Ok(()),
-        Err(ApiError::NotFound(_)) => Err(ApiError::invalid_field("author_id", "no such author")),
+        Err(ApiError::NotFound(_)) => Err(ApiError::UnknownReference {
+            field: "author_id",
+            detail: format!("no author has the id {id}"),
+        }),
         Err(other) => Err(other),
     }
 }

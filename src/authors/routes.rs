@@ -17,6 +17,7 @@ use crate::validation::Valid;
 /// List authors by name, with their published-article counts.
 #[utoipa::path(
     get, path = "/api/v1/authors", tag = "authors", operation_id = "list_authors",
+    security(()),
     params(PageParams),
     responses(
         (status = 200, description = "A page of authors", body = ListResponse<AuthorResponse>,
@@ -53,6 +54,7 @@ pub async fn list(
 /// One author by numeric id or slug.
 #[utoipa::path(
     get, path = "/api/v1/authors/{id_or_slug}", tag = "authors", operation_id = "get_author",
+    security(()),
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     responses(
         (status = 200, description = "The author", body = AuthorResponse, headers(("ETag" = String))),
@@ -92,7 +94,7 @@ pub async fn create(
     body: Valid<CreateAuthorRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_editor(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let slug = match body.slug {
         Some(slug) => slug,
         None => {
@@ -143,7 +145,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     policy::require_editor(&caller)?;
     let author = model::find(&state.db, &IdOrSlug::parse(&path, "author")?).await?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let changes = AuthorChanges {
         slug: body.slug,
         name: body.name.map(|n| n.trim().to_owned()),

@@ -96,6 +96,6 @@ pub struct ModerateCommentRequest {
         length(min = 1, max = "MAX_BODY_CHARS"),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(format = "text", min_length = 1, max_length = 5000)]
     pub body: Option<String>,
 }

@@ -64,7 +64,12 @@ pub struct NewCommentRequest {
         length(min = 1, max = "MAX_NAME_CHARS"),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(example = "Ana Reader", min_length = 1, max_length = 100)]
+    #[schema(
+        format = "text",
+        example = "Ana Reader",
+        min_length = 1,
+        max_length = 100
+    )]
     pub author_name: String,
     /// Email address; never published.
     #[validate(email, length(max = 254))]
@@ -72,7 +77,7 @@ pub struct NewCommentRequest {
     pub author_email: String,
     /// Website shown with the name (http/https).
     #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 2048)]
+    #[schema(format = "http-url", max_length = 2048)]
     pub author_url: Option<String>,
     /// Plain text; rejected (never truncated) beyond 5000 characters.
     #[validate(
@@ -80,12 +85,14 @@ pub struct NewCommentRequest {
         custom(function = "crate::validation::not_blank")
     )]
     #[schema(
+        format = "text",
         example = "Thanks for the clear explanation.",
         min_length = 1,
         max_length = 5000
     )]
     pub body: String,
     /// The approved comment of the same article this replies to.
+    #[serde(default, deserialize_with = "crate::json_int::optional")]
     #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
     /// `form_token` from the comment form (`GET …/comment-form`).

@@ -8,7 +8,7 @@ use super::model;
 use crate::auth::{policy, Caller};
 use crate::error::{ApiResult, ProblemDetails};
 use crate::http::caching::Visibility;
-use crate::http::pagination::{list_response, ListMeta, ListResponse, PageRequest};
+use crate::http::pagination::{bad_param, list_response, ListMeta, ListResponse, PageRequest};
 use crate::http::params::parse_id;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
@@ -36,6 +36,9 @@ pub async fn list(
     policy::require_editor(&caller)?;
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, None)?;
+    if params.article.is_some_and(|id| id < 1) {
+        return Err(bad_param("article", "must be an article id (1 or more)"));
+    }
     let (rows, total) = model::moderation_list(
         &state.db,
         params.status,
@@ -105,7 +108,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let updated = model::moderate(&state.db, id, body.status, body.body).await?;
     Ok(fresh(&ModeratedComment::try_from(updated)?))
 }

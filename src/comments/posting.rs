@@ -128,7 +128,7 @@ pub async fn create(
     path: web::Path<String>,
     body: Valid<NewCommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
+    let body = body.into_inner()?;
     let rules = &state.config.comments;
     let article = published_article(&state, &path).await?;
     if !article.comments_open {

@@ -62,14 +62,35 @@ pub fn cached_json(
     Ok(res.content_type("application/json").body(bytes))
 }
 
+/// Syntax of an `If-Match` header (RFC 9110): `*` or entity tags separated
+/// by commas; an empty value is taken as no precondition. Published as the
+/// header's pattern.
+pub const IF_MATCH_PATTERN: &str = r#"^(|\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
+
+fn if_match_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(IF_MATCH_PATTERN).expect("valid If-Match pattern"))
+}
+
 /// Enforces `If-Match` for a write: passes when the header is absent, is `*`,
 /// or names a tag starting with `current_prefix` (the resource's version);
-/// otherwise 412, so two editors cannot overwrite each other unknowingly.
+/// a malformed header is a 400; otherwise 412, so two editors cannot
+/// overwrite each other unknowingly.
 pub fn check_if_match(req: &HttpRequest, current_prefix: &str) -> ApiResult<()> {
     let Some(raw) = req.headers().get(header::IF_MATCH) else {
         return Ok(());
     };
-    let raw = raw.to_str().unwrap_or_default();
+    let raw = raw.to_str().unwrap_or("\u{0}");
+    if raw.trim().is_empty() {
+        return Ok(());
+    }
+    if !if_match_regex().is_match(raw) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_header",
+            detail: "If-Match must be * or a list of quoted entity tags".to_owned(),
+            errors: vec![crate::error::FieldError::new("If-Match", "malformed")],
+        });
+    }
     let wanted = format!("\"{current_prefix}");
     let matches = raw
         .split(',')
@@ -81,5 +102,21 @@ pub fn check_if_match(req: &HttpRequest, current_prefix: &str) -> ApiResult<()> 
         Err(ApiError::PreconditionFailed(
             "the resource changed since you read it (If-Match does not match its ETag)".to_owned(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod if_match_tests {
+    use super::IF_MATCH_PATTERN;
+
+    #[test]
+    fn if_match_syntax() {
+        let re = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        for ok in ["", "*", "\"a1v2-ab\"", "W/\"x\"", "\"a\", \"b\"", "\"\""] {
+            assert!(re.is_match(ok), "{ok}");
+        }
+        for bad in ["a1v2", "\"a", "*, \"a\"", "\"a\" \"b\"", "\"a b\""] {
+            assert!(!re.is_match(bad), "{bad}");
+        }
     }
 }

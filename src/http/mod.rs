@@ -3,7 +3,6 @@
 
 pub mod caching;
 pub mod client_ip;
-pub mod cursor;
 pub mod pagination;
 pub mod params;
 

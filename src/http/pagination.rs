@@ -45,7 +45,8 @@ pub enum PageRequest {
 }
 
 impl PageRequest {
-    /// Validates `page`, `per_page` and `cursor` (400 when out of bounds or combined).
+    /// Validates `page`, `per_page` and `cursor` (400 when out of bounds); with
+    /// a `cursor`, `page` is ignored.
     pub fn from_params(
         page: Option<u32>,
         per_page: Option<u32>,
@@ -59,7 +60,7 @@ impl PageRequest {
             ));
         }
         match (page, cursor) {
-            (Some(_), Some(_)) => Err(bad_param("cursor", "use either page or cursor, not both")),
+            // A cursor already says where the page starts; `page` is ignored.
             (_, Some(cursor)) => Ok(Self::Cursor { cursor, per_page }),
             (page, None) => {
                 let page = page.unwrap_or(1);

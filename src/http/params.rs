@@ -47,7 +47,8 @@ pub fn csv_allow_list<'a>(
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for item in raw.split(',').map(str::trim) {
+    // Empty items (`include=`, `a,,b`) name nothing and are skipped.
+    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
         if !allowed.contains(&item) {
             return Err(bad_param(
                 name,

@@ -15,11 +15,16 @@ pub struct CreateTagRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(example = "Persian Gulf", min_length = 1, max_length = 100)]
+    #[schema(
+        format = "text",
+        example = "Persian Gulf",
+        min_length = 1,
+        max_length = 100
+    )]
     pub name: String,
     /// URL slug; generated from the name when omitted.
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(example = "persian-gulf", max_length = 80)]
+    #[schema(format = "slug", example = "persian-gulf", max_length = 80)]
     pub slug: Option<String>,
     /// What the tag covers.
     #[validate(length(max = 1000))]
@@ -36,11 +41,11 @@ pub struct UpdateTagRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(format = "text", min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// URL slug.
     #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(max_length = 80)]
+    #[schema(format = "slug", max_length = 80)]
     pub slug: Option<String>,
     /// What the tag covers.
     #[validate(length(max = 1000))]

@@ -131,10 +131,10 @@ pub async fn ids_for_slugs(db: &Db, slugs: &[String]) -> ApiResult<Vec<i64>> {
             Some((id, _)) if !ids.contains(id) => ids.push(*id),
             Some(_) => {}
             None => {
-                return Err(ApiError::invalid_field(
-                    "tags",
-                    format!("unknown tag {slug:?}"),
-                ))
+                return Err(ApiError::UnknownReference {
+                    field: "tags",
+                    detail: format!("no tag has the slug {slug:?}; create it first"),
+                })
             }
         }
     }

@@ -17,6 +17,7 @@ use crate::validation::Valid;
 /// List tags by name, with their published-article counts.
 #[utoipa::path(
     get, path = "/api/v1/tags", tag = "tags", operation_id = "list_tags",
+    security(()),
     params(PageParams),
     responses(
         (status = 200, description = "A page of tags", body = ListResponse<TagResponse>,
@@ -53,6 +54,7 @@ pub async fn list(
 /// One tag by numeric id or slug.
 #[utoipa::path(
     get, path = "/api/v1/tags/{id_or_slug}", tag = "tags", operation_id = "get_tag",
+    security(()),
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     responses(
         (status = 200, description = "The tag", body = TagResponse, headers(("ETag" = String))),
@@ -92,7 +94,7 @@ pub async fn create(
     body: Valid<CreateTagRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_editor(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let slug = match body.slug {
         Some(slug) => slug,
         None => {
@@ -141,7 +143,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     policy::require_editor(&caller)?;
     let tag = model::find(&state.db, &IdOrSlug::parse(&path, "tag")?).await?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let changes = TagChanges {
         slug: body.slug,
         name: body.name.map(|n| n.trim().to_owned()),

@@ -41,7 +41,7 @@ impl RoleName {
 pub struct CreateUserRequest {
     /// Sign-in email (unique, compared case-insensitively).
     #[validate(email, length(max = 254))]
-    #[schema(example = "editor@example.com", max_length = 254)]
+    #[schema(format = "email", example = "editor@example.com", max_length = 254)]
     pub email: String,
     /// 8 to 256 characters; stored as an Argon2id hash.
     #[schema(min_length = 8, max_length = 256, format = Password)]
@@ -49,6 +49,7 @@ pub struct CreateUserRequest {
     /// Role.
     pub role: RoleName,
     /// Author profile this user writes as.
+    #[serde(default, deserialize_with = "crate::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
 }
@@ -60,7 +61,7 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     /// Sign-in email.
     #[validate(email, length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
     /// New password (8 to 256 characters).
     #[schema(min_length = 8, max_length = 256, format = Password)]
@@ -68,7 +69,7 @@ pub struct UpdateUserRequest {
     /// New role.
     pub role: Option<RoleName>,
     /// Author profile; `null` unlinks it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
+    #[serde(default, deserialize_with = "crate::json_int::nullable")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub author_id: Option<Option<i64>>,
     /// Disable (true) or re-enable (false) sign-in.

@@ -55,7 +55,7 @@ pub async fn list(
         (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Email or author already taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Email or author already taken, or no such author (`unknown_reference`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -66,7 +66,7 @@ pub async fn create(
     body: Valid<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&caller)?;
-    let body = body.0;
+    let body = body.into_inner()?;
     let user = create_user(&state, body).await?;
     Ok(created(format!("/api/v1/users/{}", user.id), &user))
 }
@@ -130,7 +130,7 @@ pub async fn get(
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Email or author already taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Email or author already taken, or no such author (`unknown_reference`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -143,7 +143,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     policy::require_admin(&caller)?;
     let user = model::find(&state.db, parse_id(&path, "user")?).await?;
-    let body = body.0;
+    let body = body.into_inner()?;
     if let Some(Some(author_id)) = body.author_id {
         crate::authors::model::ensure_exists(&state.db, author_id).await?;
     }

@@ -11,7 +11,7 @@ both_backends!(
     patch_changes_only_given_fields_and_checks_if_match,
     privileged_fields_are_rejected_and_nothing_changes,
     delete_removes_the_article,
-    unknown_author_or_tag_is_422,
+    unknown_author_or_tag_is_409,
 );
 
 /// Written for this project in the style of a wire report: curly quotes,
@@ -195,7 +195,7 @@ async fn delete_removes_the_article(app: TestApp) {
     assert_problem(app.get(&path).await, 404, "not_found").await;
 }
 
-async fn unknown_author_or_tag_is_422(app: TestApp) {
+async fn unknown_author_or_tag_is_409(app: TestApp) {
     let author = fixtures::author(&app, "Writer").await;
     let (status, body) = app
         .admin_json(
@@ -206,7 +206,7 @@ async fn unknown_author_or_tag_is_422(app: TestApp) {
         .await;
     assert_eq!(
         (status, body["errors"][0]["field"].clone()),
-        (422, json!("author_id")),
+        (409, json!("author_id")),
         "{body}"
     );
     let (status, body) = app
@@ -218,7 +218,7 @@ async fn unknown_author_or_tag_is_422(app: TestApp) {
         .await;
     assert_eq!(
         (status, body["errors"][0]["field"].clone()),
-        (422, json!("tags")),
+        (409, json!("tags")),
         "{body}"
     );
     let (status, body) = app

@@ -89,19 +89,38 @@ async fn cursor_walk_is_stable_while_articles_are_added(app: TestApp) {
     assert_eq!(seen, expected, "no duplicates, no gaps");
     let unique: HashSet<_> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len());
-    // A cursor of another sort order is refused.
+    // A cursor carries its sort order, which wins over `sort`; malformed
+    // cursors are refused.
     let (_, first) = app.public_get("/api/v1/articles?per_page=2").await;
     let cursor = first["meta"]["next_cursor"].as_str().unwrap();
-    let (status, _) = app
+    assert!(cursor.starts_with("pd."), "{cursor}");
+    let (status, other_sort) = app
         .public_get(&format!(
             "/api/v1/articles?per_page=2&sort=title&cursor={cursor}"
         ))
         .await;
-    assert_eq!(status, 400);
-    let (status, _) = app
+    let (_, same_sort) = app
+        .public_get(&format!("/api/v1/articles?per_page=2&cursor={cursor}"))
+        .await;
+    assert_eq!((status, &other_sort["data"]), (200, &same_sort["data"]));
+    assert_eq!(other_sort["data"].as_array().unwrap().len(), 2);
+    for bad in [
+        "pd.1",
+        "zz.1.1",
+        "t.abc.1",
+        "eyJzb3J0IjoiLXB1Ymxpc2hlZF9hdCJ9",
+    ] {
+        let res = app.get(&format!("/api/v1/articles?cursor={bad}")).await;
+        crate::harness::assert_problem(res, 400, "invalid_cursor").await;
+    }
+    // With a cursor, `page` is ignored: the cursor says where the page starts.
+    let (status, with_page) = app
         .public_get(&format!("/api/v1/articles?page=2&cursor={cursor}"))
         .await;
-    assert_eq!(status, 400);
+    let (_, alone) = app
+        .public_get(&format!("/api/v1/articles?cursor={cursor}"))
+        .await;
+    assert_eq!((status, &with_page["data"]), (200, &alone["data"]));
 }
 
 async fn include_and_fields_shape_the_items(app: TestApp) {

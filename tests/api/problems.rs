@@ -213,12 +213,22 @@ async fn rejected_bodies_of_signed_in_callers_are_problems(app: TestApp) {
         assert_problem(res, 415, "unsupported_media_type").await;
         let res = app
             .request(Method::POST, "/api/v1/tags")
-            .header("x-api-key", &key)
+            .bearer_auth(&editor.token)
             .json(&json!({ "name": "x", "colour": "red" }))
             .send()
             .await
             .expect("an answer, not a dropped connection");
         assert_problem(res, 400, "invalid_body").await;
+        // Permissions are checked before the body: a read-only key hears
+        // 403, not a report on its body.
+        let res = app
+            .request(Method::POST, "/api/v1/tags")
+            .header("x-api-key", &key)
+            .json(&json!({ "name": "x", "colour": "red" }))
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_problem(res, 403, "forbidden").await;
     }
     // The pool is still healthy afterwards.
     let (status, _) = app.public_get("/api/v1/tags").await;
