@@ -28,6 +28,53 @@ pub fn refine(doc: &mut Value) {
     }
     sparse_articles(doc);
     list_parameters(doc);
+    shared_responses(doc);
+}
+
+/// Answers every operation of a kind can give, declared once here: any JSON
+/// body can be malformed (400), too large (413), not JSON (415) or invalid
+/// (422); any operation under `/api/v1` reaches the database, which can be
+/// unavailable (503, with `Retry-After`).
+fn shared_responses(doc: &mut Value) {
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": { "application/problem+json": {
+                "schema": { "$ref": "#/components/schemas/ProblemDetails" } } },
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let has_body = op.get("requestBody").is_some();
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if has_body {
+                for (status, description) in [
+                    ("400", "Malformed JSON, not an object, or an unknown field"),
+                    ("413", "Body larger than JSON_BODY_LIMIT"),
+                    ("415", "Body is not application/json"),
+                    ("422", "Invalid values"),
+                ] {
+                    responses
+                        .entry(status)
+                        .or_insert_with(|| problem(description));
+                }
+            }
+            if path.starts_with("/api/v1/") {
+                let mut unavailable = problem("The database is unavailable; retry later");
+                unavailable["headers"] = json!({ "Retry-After": {
+                    "description": "Seconds to wait", "schema": { "type": "integer" } } });
+                responses.entry("503").or_insert(unavailable);
+            }
+        }
+    }
 }
 
 /// `include` and `fields` are comma-separated lists from an allow-list;
@@ -67,6 +114,10 @@ fn list_parameters(doc: &mut Value) {
                 });
                 param["style"] = json!("form");
                 param["explode"] = json!(false);
+                if let Some(example) = param.get("example").and_then(Value::as_str) {
+                    let items: Vec<&str> = example.split(',').collect();
+                    param["example"] = json!(items);
+                }
             }
         }
     }

@@ -199,14 +199,20 @@ pub fn http_url(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// `validator` rule: a slug as produced by [`crate::text::slug::slugify`].
+fn slug_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(SLUG_PATTERN).expect("valid slug pattern"))
+}
+
+/// `validator` rule for slugs a client chooses: [`SLUG_PATTERN`], at most
+/// 80 characters. (Slugs generated from titles may use other scripts.)
 pub fn slug(value: &str) -> Result<(), validator::ValidationError> {
-    if crate::text::slug::is_valid_slug(value) {
+    if value.len() <= crate::text::slug::MAX_SLUG_CHARS && slug_regex().is_match(value) {
         Ok(())
     } else {
         let mut e = validator::ValidationError::new("slug");
         e.message = Some(
-            "must be lowercase letters or digits separated by single hyphens (not digits only), at most 80 characters"
+            "must be lowercase a-z or 0-9 words joined by single hyphens (not a number), at most 80 characters"
                 .into(),
         );
         Err(e)

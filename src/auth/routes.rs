@@ -17,7 +17,7 @@ use crate::validation::Valid;
 /// Unknown email and wrong password get the same answer in similar time.
 /// Failures are throttled per account and per client IP (429 + `Retry-After`).
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
+    post, path = "/api/v1/auth/login", tag = "auth", operation_id = "create_token",
     request_body = LoginRequest,
     security(()),
     responses(
@@ -119,7 +119,7 @@ pub async fn refresh(
 
 /// End this session: its refresh token and access tokens stop working at once.
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "logout",
+    post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "revoke_token",
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
@@ -155,7 +155,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
 
 /// Change your password; every session of yours ends (sign in again).
 #[utoipa::path(
-    post, path = "/api/v1/me/password", tag = "auth", operation_id = "change_password",
+    post, path = "/api/v1/me/password", tag = "auth", operation_id = "update_password",
     request_body = ChangePasswordRequest,
     security(("bearer" = [])),
     responses(

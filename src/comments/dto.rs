@@ -157,7 +157,8 @@ pub struct CommentForm {
     pub form_token: Option<String>,
     /// Lifetime of `form_token` in seconds.
     pub form_token_ttl_secs: u64,
-    /// Deepest reply level allowed (`depth` of a reply's parent must be lower).
+    /// Nesting levels allowed: a comment of `depth` d takes replies while
+    /// d + 1 < `max_depth` (top-level comments have depth 0).
     pub max_depth: i32,
     /// Approved comments on the article.
     pub comment_count: i64,

@@ -216,19 +216,25 @@ pub async fn moderate(
     Ok(updated)
 }
 
-/// Erases a comment; 409 while replies hang from it (trash it instead, so the
-/// thread stays whole).
+/// Erases a comment (and its spam or trashed replies); 409 while approved or
+/// pending replies hang from it (trash it instead, so the thread stays whole).
 pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
     with_tx!(db, conn => {
+        // Spam and trashed replies go with their parent (ON DELETE CASCADE);
+        // visible or waiting ones would be lost, so they block the delete.
         let replies: i64 = comments::table
             .filter(comments::parent_id.eq(id))
+            .filter(comments::status.eq_any([APPROVED, CommentStatus::Pending.as_str()]))
             .count()
             .get_result(conn)
             .await?;
         if replies > 0 {
             return Err(ApiError::Conflict {
                 code: "has_replies",
-                detail: format!("the comment has {replies} repl(ies); set its status to trash instead"),
+                detail: format!(
+                    "the comment has {replies} approved or pending {}; set its status to trash instead",
+                    if replies == 1 { "reply" } else { "replies" }
+                ),
             });
         }
         let deleted = diesel::delete(comments::table.find(id)).execute(conn).await?;

@@ -11,12 +11,30 @@ pub fn count_links(text: &str) -> usize {
         - lower.matches("://www.").count()
 }
 
-/// The first blocked word found in any of `texts` (case-insensitive).
-pub fn blocked_word<'w>(texts: &[&str], words: &'w [String]) -> Option<&'w str> {
-    let haystack = texts.join("\n").to_lowercase();
-    words
+/// Lower-case words of `text` joined by single spaces, with a space at each
+/// end, so phrases can be matched on word boundaries.
+fn words(text: &str) -> String {
+    let mut out = String::from(" ");
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        out.push_str(&word.to_lowercase());
+        out.push(' ');
+    }
+    out
+}
+
+/// The first blocked word or phrase found in any of `texts`, as whole words
+/// and in any case (`ass` does not match `class`).
+pub fn blocked_word<'w>(texts: &[&str], blocked: &'w [String]) -> Option<&'w str> {
+    let haystacks: Vec<String> = texts.iter().map(|t| words(t)).collect();
+    blocked
         .iter()
-        .find(|w| haystack.contains(w.as_str()))
+        .find(|b| {
+            let phrase = words(b);
+            !phrase.trim().is_empty() && haystacks.iter().any(|h| h.contains(&phrase))
+        })
         .map(String::as_str)
 }
 
@@ -36,12 +54,23 @@ mod tests {
 
     #[test]
     fn finds_blocked_words_in_any_field() {
-        let words = vec!["casino".to_owned(), "cheap pills".to_owned()];
+        let blocked = vec!["casino".to_owned(), "cheap pills".to_owned()];
         assert_eq!(
-            blocked_word(&["Nice", "Best CASINO"], &words),
+            blocked_word(&["Nice", "Best CASINO"], &blocked),
             Some("casino")
         );
-        assert_eq!(blocked_word(&["cheap", "pills"], &words), None);
+        assert_eq!(blocked_word(&["cheap", "pills"], &blocked), None);
+        assert_eq!(
+            blocked_word(&["so CHEAP  pills!"], &blocked),
+            Some("cheap pills")
+        );
+        assert_eq!(
+            blocked_word(
+                &["casinos and classic"],
+                &["casino".to_owned(), "ass".to_owned()]
+            ),
+            None
+        );
         assert_eq!(blocked_word(&["nothing"], &[]), None);
     }
 }

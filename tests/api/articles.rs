@@ -105,12 +105,28 @@ async fn slugs_are_generated_unique_and_editable(app: TestApp) {
     let (status, body) = app
         .admin_json(
             Method::PATCH,
-            &format!("/api/v1/articles/{}", b["id"]),
-            json!({ "slug": a["slug"] }),
+            &format!("/api/v1/articles/{}", c["id"]),
+            json!({ "slug": "cafe-plan" }),
         )
         .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "duplicate");
+    // Chosen slugs follow the published pattern (a-z, 0-9, hyphens);
+    // generated ones may keep other scripts.
+    for bad in ["Café", "café", "a b", "2026"] {
+        let (status, body) = app
+            .admin_json(
+                Method::PATCH,
+                &format!("/api/v1/articles/{}", c["id"]),
+                json!({ "slug": bad }),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].clone()),
+            (422, json!("slug")),
+            "{bad}"
+        );
+    }
     let (status, _) = app.admin_get("/api/v1/articles/cafe-plan").await;
     assert_eq!(status, 200);
 }
