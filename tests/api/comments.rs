@@ -1,7 +1,5 @@
 //! Public comment reads: approved only, threaded, never an email.
 
-use cms::comments::model::{insert, NewComment};
-
 use crate::fixtures;
 use crate::harness::{both_backends, TestApp};
 
@@ -14,28 +12,8 @@ async fn comment(
     name: &str,
     status: &str,
 ) -> i64 {
-    let now = cms::db::time::now();
-    insert(
-        &app.state.db,
-        NewComment {
-            article_id,
-            parent_id: parent,
-            depth: i32::from(parent.is_some()),
-            author_name: name.to_owned(),
-            author_email: format!("{}@readers.example", name.to_lowercase()),
-            author_url: None,
-            body: format!("<b>{name}</b> says hi"),
-            status: status.to_owned(),
-            user_id: None,
-            ip: Some("203.0.113.9".to_owned()),
-            user_agent: None,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .await
-    .unwrap()
-    .id
+    let body = format!("<b>{name}</b> says hi");
+    fixtures::stored_comment(app, article_id, parent, name, &body, status).await
 }
 
 async fn public_comments_are_approved_only_and_private_fields_hidden(app: TestApp) {

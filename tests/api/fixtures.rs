@@ -126,3 +126,37 @@ fn rand_suffix() -> String {
     use rand::Rng;
     format!("{:06x}", rand::rng().random::<u32>() & 0xffffff)
 }
+
+/// Stores a comment directly (any status, as moderation would leave it);
+/// the email is `<name>@readers.example`. Returns its id.
+pub async fn stored_comment(
+    app: &TestApp,
+    article_id: i64,
+    parent: Option<i64>,
+    name: &str,
+    body: &str,
+    status: &str,
+) -> i64 {
+    let now = cms::db::time::now();
+    cms::comments::model::insert(
+        &app.state.db,
+        cms::comments::model::NewComment {
+            article_id,
+            parent_id: parent,
+            depth: i32::from(parent.is_some()),
+            author_name: name.to_owned(),
+            author_email: format!("{}@readers.example", name.to_lowercase()),
+            author_url: None,
+            body: body.to_owned(),
+            status: status.to_owned(),
+            user_id: None,
+            ip: Some("203.0.113.9".to_owned()),
+            user_agent: None,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}

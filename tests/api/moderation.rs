@@ -1,6 +1,5 @@
 //! The moderation queue: who may use it, filters, edits, deletes.
 
-use cms::comments::model::{insert, NewComment};
 use reqwest::Method;
 use serde_json::json;
 
@@ -10,28 +9,8 @@ use crate::harness::{assert_problem, both_backends, send_json, TestApp};
 both_backends!(moderation_is_for_editors_and_admins, edit_and_delete);
 
 async fn seed_comment(app: &TestApp, article_id: i64, parent: Option<i64>, status: &str) -> i64 {
-    let now = cms::db::time::now();
-    insert(
-        &app.state.db,
-        NewComment {
-            article_id,
-            parent_id: parent,
-            depth: i32::from(parent.is_some()),
-            author_name: "Ivy".to_owned(),
-            author_email: "ivy@readers.example".to_owned(),
-            author_url: None,
-            body: format!("A {status} comment"),
-            status: status.to_owned(),
-            user_id: None,
-            ip: Some("203.0.113.5".to_owned()),
-            user_agent: Some("test".to_owned()),
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .await
-    .unwrap()
-    .id
+    let body = format!("A {status} comment");
+    fixtures::stored_comment(app, article_id, parent, "Ivy", &body, status).await
 }
 
 async fn moderation_is_for_editors_and_admins(app: TestApp) {
@@ -84,7 +63,7 @@ async fn moderation_is_for_editors_and_admins(app: TestApp) {
     // Filters and their validation.
     let (_, pending) = app.admin_get("/api/v1/comments?status=pending").await;
     assert_eq!(pending["meta"]["total"], 1);
-    assert_eq!(pending["data"][0]["ip"], "203.0.113.5");
+    assert_eq!(pending["data"][0]["ip"], "203.0.113.9");
     let (_, none) = app.admin_get("/api/v1/comments?status=approved").await;
     assert_eq!(none["meta"]["total"], 0);
     let (_, other) = app.admin_get("/api/v1/comments?article=999").await;

@@ -55,28 +55,9 @@ async fn targets(app: &TestApp, desk: &Value) -> Targets {
             json!({ "name": "k", "scope": "read" }),
         )
         .await;
-    let at = cms::db::time::now();
-    let comment = cms::comments::model::insert(
-        &app.state.db,
-        cms::comments::model::NewComment {
-            article_id: published["id"].as_i64().unwrap(),
-            parent_id: None,
-            depth: 0,
-            author_name: "Reader".to_owned(),
-            author_email: "reader@readers.example".to_owned(),
-            author_url: None,
-            body: "Pending".to_owned(),
-            status: "pending".to_owned(),
-            user_id: None,
-            ip: None,
-            user_agent: None,
-            created_at: at,
-            updated_at: at,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let published_id = published["id"].as_i64().unwrap();
+    let comment =
+        fixtures::stored_comment(app, published_id, None, "Reader", "Pending", "pending").await;
     Targets {
         draft,
         published,
