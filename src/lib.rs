@@ -22,6 +22,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod openapi_refine;
 pub mod patch;
+pub mod request_log;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -1,28 +1,12 @@
-//! Cross-cutting response middleware: request ids, security headers and the
+//! Cross-cutting response middleware: security headers and the
 //! problem+json safety net for errors produced outside our handlers.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next};
-use actix_web::{Error, HttpMessage, HttpResponse};
-use tracing_actix_web::RequestId;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::HttpResponse;
 
 use crate::error::{problem, PROBLEM_JSON};
-
-/// Echoes the request id chosen by the tracing logger as `X-Request-Id`.
-pub async fn request_id_header(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = req.extensions().get::<RequestId>().copied();
-    let mut res = next.call(req).await?;
-    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
-        res.headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), value);
-    }
-    Ok(res)
-}
 
 /// Headers every response carries.
 pub fn security_headers() -> DefaultHeaders {

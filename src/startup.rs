@@ -10,12 +10,12 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{http, web, App, HttpServer};
-use tracing_actix_web::TracingLogger;
 
 use crate::config::Config;
 use crate::db::{migrate, Db};
 use crate::extractors;
-use crate::middleware::{problem_fallback, request_id_header, security_headers};
+use crate::middleware::{problem_fallback, security_headers};
+use crate::request_log::request_log;
 use crate::routes;
 use crate::state::AppState;
 
@@ -102,8 +102,7 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(problem_fallback())
             .wrap(security_headers())
             .wrap(cors(&config.cors_origins))
-            .wrap(from_fn(request_id_header))
-            .wrap(TracingLogger::default())
+            .wrap(from_fn(request_log))
     })
     .shutdown_timeout(state.config.shutdown_timeout_secs)
     .listen(listener)?;

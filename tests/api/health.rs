@@ -47,3 +47,32 @@ async fn ready_is_503_when_postgres_is_unreachable() {
 
     assert_eq!(app.get("/health/live").await.status(), 200);
 }
+
+/// Every answer carries a request id: the caller's when it is a sane token,
+/// a fresh one otherwise (also on errors).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_are_echoed_or_made() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let id = |res: &reqwest::Response| res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let res = app
+        .request(reqwest::Method::GET, "/health/live")
+        .header("x-request-id", "edge-42.a_b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id(&res), "edge-42.a_b");
+    let res = app
+        .request(reqwest::Method::GET, "/no/such")
+        .header("x-request-id", "bad id <script>")
+        .send()
+        .await
+        .unwrap();
+    let made = id(&res);
+    assert_eq!(res.status(), 404);
+    assert!(
+        made.len() == 32 && made.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{made}"
+    );
+    let other = id(&app.get("/health/live").await);
+    assert_ne!(made, other);
+}
