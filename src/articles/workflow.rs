@@ -39,6 +39,11 @@ impl Status {
         }
     }
 
+    /// Still being written or reviewed (what a contributor may change).
+    pub fn in_progress(self) -> bool {
+        matches!(self, Self::Draft | Self::InReview)
+    }
+
     /// Parses a stored value (unknown values are a data error).
     pub fn from_db(raw: &str) -> Result<Self, ApiError> {
         Ok(match raw {

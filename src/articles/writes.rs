@@ -8,6 +8,7 @@ use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
 use super::model::{self, ArticleChanges, NewArticle};
 use super::present::{present, Shape};
 use super::routes::{etag_prefix, respond_one};
+use super::workflow::Status;
 use crate::auth::{policy, Caller};
 use crate::db::slugs::base_slug;
 use crate::db::time::now;
@@ -90,7 +91,7 @@ pub async fn create(
         (status = 200, description = "Updated", body = ArticleResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or unknown field (e.g. `status`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not your article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not your article, or a contributor's article past review", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "Slug already used, or no such author or tag (`unknown_reference`)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
@@ -108,7 +109,8 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let staff = policy::require_staff(&caller)?;
     let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
-    policy::require_article_editor(&caller, article.author_id)?;
+    let in_progress = Status::from_db(&article.status)?.in_progress();
+    policy::require_article_writer(&caller, article.author_id, in_progress)?;
     check_if_match(&req, &etag_prefix(&article))?;
     let body = body.into_inner()?;
     let author_id = match body.author_id {
@@ -161,7 +163,7 @@ pub async fn update(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed If-Match", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not your article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not your article, or a contributor's article past review", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -174,7 +176,8 @@ pub async fn delete(
 ) -> ApiResult<HttpResponse> {
     policy::require_staff(&caller)?;
     let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
-    policy::require_article_editor(&caller, article.author_id)?;
+    let in_progress = Status::from_db(&article.status)?.in_progress();
+    policy::require_article_writer(&caller, article.author_id, in_progress)?;
     check_if_match(&req, &etag_prefix(&article))?;
     model::delete(&state.db, article.id).await?;
     Ok(no_content())

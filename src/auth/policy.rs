@@ -74,6 +74,25 @@ pub fn require_article_editor(caller: &Caller, article_author_id: i64) -> ApiRes
     }
 }
 
+/// Changing or deleting an article: editors any; authors their own;
+/// contributors their own only while it is still a work in progress (draft or
+/// in review): once an editor has scheduled or published it, it is theirs no
+/// more to change.
+pub fn require_article_writer(
+    caller: &Caller,
+    article_author_id: i64,
+    in_progress: bool,
+) -> ApiResult<&Staff> {
+    let staff = require_article_editor(caller, article_author_id)?;
+    if staff.role >= Role::Author || in_progress {
+        Ok(staff)
+    } else {
+        Err(forbidden(
+            "contributors may only change their drafts and articles in review",
+        ))
+    }
+}
+
 /// Publishing or scheduling: authors their own, editors any; never contributors.
 pub fn require_publisher(caller: &Caller, article_author_id: i64) -> ApiResult<&Staff> {
     let staff = require_article_editor(caller, article_author_id)?;

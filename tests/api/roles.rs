@@ -390,6 +390,26 @@ async fn ownership_rules_for_contributors_and_authors(app: TestApp) {
     )
     .await;
     assert_eq!(listed["meta"]["total"], 1, "{listed}");
+    // Once an editor publishes it, the contributor may no longer change or
+    // delete it (they could otherwise rewrite a live story unreviewed).
+    let (status, _) =
+        send_json(app.admin(Method::POST, &format!("/api/v1/articles/{id}/publish"))).await;
+    assert_eq!(status, 200);
+    for (method, body) in [
+        (Method::PATCH, json!({ "title": "Unreviewed" })),
+        (Method::DELETE, json!({})),
+    ] {
+        let (status, problem) = as_user(
+            &contributor,
+            method.clone(),
+            format!("/api/v1/articles/{id}"),
+            body,
+        )
+        .await;
+        assert_eq!(status, 403, "{method}: {problem}");
+    }
+    let (_, live) = app.public_get(&format!("/api/v1/articles/{id}")).await;
+    assert_eq!(live["title"], "My better piece", "{live}");
     // An author publishes their own.
     let (_, theirs) = as_user(
         &author,
