@@ -3,8 +3,9 @@
 
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
+use actix_web::http::Method;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::{problem, PROBLEM_JSON};
 
@@ -37,13 +38,18 @@ pub fn problem_fallback<B: 'static>() -> ErrorHandlers<B> {
         let detail = if status.is_server_error() {
             tracing::error!(status = status.as_u16(), "unhandled server error response");
             "an unexpected error occurred; it has been logged".to_owned()
+        } else if is_cors_refusal(&req) {
+            "CORS preflight refused: an Origin on the CORS_ORIGINS list, an allowed Access-Control-Request-Method and allowed headers are required"
+                .to_owned()
         } else {
             status.canonical_reason().unwrap_or("error").to_owned()
         };
         let mut builder = HttpResponse::build(status);
-        for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
-            if let Some(value) = original.headers().get(&name) {
-                builder.insert_header((name, value.clone()));
+        // Keep what the layers below said (Allow, Retry-After, CORS headers…),
+        // only the body and its type change.
+        for (name, value) in original.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                builder.append_header((name.clone(), value.clone()));
             }
         }
         let body =
@@ -54,4 +60,10 @@ pub fn problem_fallback<B: 'static>() -> ErrorHandlers<B> {
             ServiceResponse::new(req, body).map_into_right_body(),
         ))
     })
+}
+
+/// An `OPTIONS` request: the CORS layer answers every one as a preflight,
+/// so an error here is a refused preflight.
+fn is_cors_refusal(req: &HttpRequest) -> bool {
+    req.method() == Method::OPTIONS
 }

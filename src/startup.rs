@@ -99,9 +99,11 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(extractors::query_config())
             .configure(routes::configure)
             .default_service(web::to(extractors::route_not_found))
+            // CORS refusals (answered by the CORS layer itself) pass through
+            // the problem+json fallback like every other error.
+            .wrap(cors(&config.cors_origins))
             .wrap(problem_fallback())
             .wrap(security_headers())
-            .wrap(cors(&config.cors_origins))
             .wrap(from_fn(request_log))
     })
     .shutdown_timeout(state.config.shutdown_timeout_secs)

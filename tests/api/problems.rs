@@ -1,6 +1,6 @@
 //! Every error class leaves the server as RFC 9457 problem+json.
 
-use crate::harness::{assert_problem, both_backends, TestApp, ADMIN_TOKEN};
+use crate::harness::{assert_problem, both_backends, both_backends_with, TestApp, ADMIN_TOKEN};
 use reqwest::Method;
 use serde_json::json;
 
@@ -16,6 +16,78 @@ both_backends!(
     invalid_values_are_422_and_not_written,
     bad_credentials_are_401,
 );
+both_backends_with!(
+    [("CORS_ORIGINS", "https://news.example")],
+    cors_follows_the_allow_list
+);
+
+async fn preflight(app: &TestApp, origin: &str, method: &str) -> reqwest::Response {
+    app.request(Method::OPTIONS, "/api/v1/articles")
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn cors_follows_the_allow_list(app: TestApp) {
+    let res = preflight(&app, "https://news.example", "POST").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://news.example"
+    );
+    let allowed = res.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(allowed.contains("PATCH"), "{allowed}");
+
+    // Refused preflights are problems like any other error.
+    for (origin, method) in [
+        ("https://evil.example", "POST"),
+        ("https://news.example", "PUT"),
+    ] {
+        let res = preflight(&app, origin, method).await;
+        assert!(!res.headers().contains_key("access-control-allow-origin"));
+        let problem = assert_problem(res, 400, "bad_request").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("CORS"),
+            "{problem}"
+        );
+    }
+
+    // Actual requests: the allowed origin may read answers, errors included.
+    let res = app
+        .request(Method::GET, "/api/v1/no-such-thing")
+        .header("origin", "https://news.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://news.example"
+    );
+    assert!(res.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("etag"));
+    assert_problem(res, 404, "not_found").await;
+    // Another origin gets the answer without CORS headers (the browser
+    // withholds it; non-browser clients are unaffected).
+    let res = app
+        .request(Method::GET, "/health/live")
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
+}
 
 async fn unknown_route_is_404(app: TestApp) {
     let body = assert_problem(app.get("/no/such/route").await, 404, "not_found").await;
