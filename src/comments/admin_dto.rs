@@ -32,6 +32,9 @@ pub struct ModeratedComment {
     pub body: String,
     /// Moderation state.
     pub status: CommentStatus,
+    /// Whether readers see it: approved, and every comment above it in the
+    /// thread approved too.
+    pub visible: bool,
     /// The signed-in user who posted it, if any.
     pub user_id: Option<i64>,
     /// Client IP address (private).
@@ -58,6 +61,7 @@ impl TryFrom<Comment> for ModeratedComment {
             author_url: c.author_url,
             body: c.body,
             status: CommentStatus::from_db(&c.status)?,
+            visible: c.visible,
             user_id: c.user_id,
             ip: c.ip,
             user_agent: c.user_agent,

@@ -1,6 +1,6 @@
 //! Reader comments: posting with spam defences, threads by `parent_id`,
-//! moderation. The public sees approved comments only and never a
-//! commenter's email or IP.
+//! moderation. The public sees approved comments (whose thread above them
+//! is approved too) and never a commenter's email or IP.
 
 pub mod admin_dto;
 pub mod dto;
@@ -14,3 +14,4 @@ pub mod screening;
 pub mod settings;
 pub mod spam;
 pub mod status;
+pub mod visibility;

@@ -10,6 +10,7 @@ use diesel::prelude::{
 use diesel_async::RunQueryDsl;
 
 use super::status::CommentStatus;
+use super::visibility::{self, ThreadNode};
 use crate::db::schema::comments;
 use crate::db::time::now;
 use crate::db::Db;
@@ -36,9 +37,11 @@ pub struct Comment {
     pub user_agent: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Shown publicly: approved, under a shown parent (see `visibility`).
+    pub visible: bool,
 }
 
-/// A new comment row.
+/// A new comment row (`visible` is derived on insert).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = comments)]
 pub struct NewComment {
@@ -57,7 +60,8 @@ pub struct NewComment {
     pub updated_at: NaiveDateTime,
 }
 
-/// A page of an article's approved comments, oldest first, and the total.
+/// A page of an article's public comments (approved, in a shown thread),
+/// oldest first, and the total.
 pub async fn approved_for_article(
     db: &Db,
     article_id: i64,
@@ -67,13 +71,13 @@ pub async fn approved_for_article(
     with_conn!(db, conn => {
         let total: i64 = comments::table
             .filter(comments::article_id.eq(article_id))
-            .filter(comments::status.eq(APPROVED))
+            .filter(comments::visible.eq(true))
             .count()
             .get_result(conn)
             .await?;
         let rows = comments::table
             .filter(comments::article_id.eq(article_id))
-            .filter(comments::status.eq(APPROVED))
+            .filter(comments::visible.eq(true))
             .order_by((comments::created_at.asc(), comments::id.asc()))
             .offset(offset)
             .limit(limit)
@@ -84,12 +88,12 @@ pub async fn approved_for_article(
     })
 }
 
-/// Approved-comment counts of the given articles (one grouped query).
+/// Public-comment counts of the given articles (one grouped query).
 pub async fn approved_counts(db: &Db, article_ids: &[i64]) -> ApiResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = with_conn!(db, conn => {
         comments::table
             .filter(comments::article_id.eq_any(article_ids))
-            .filter(comments::status.eq(APPROVED))
+            .filter(comments::visible.eq(true))
             .group_by(comments::article_id)
             .select((comments::article_id, diesel::dsl::count_star()))
             .load(conn)
@@ -98,11 +102,23 @@ pub async fn approved_counts(db: &Db, article_ids: &[i64]) -> ApiResult<HashMap<
     Ok(rows.into_iter().collect())
 }
 
-/// Inserts comments (seed data and the posting endpoint).
+/// Inserts a comment (seed data and the posting endpoint); it is shown when
+/// approved under a shown parent.
 pub async fn insert(db: &Db, new: NewComment) -> ApiResult<Comment> {
-    with_conn!(db, conn => {
+    with_tx!(db, conn => {
+        let parent_shown = match new.parent_id {
+            None => true,
+            Some(parent) => comments::table
+                .find(parent)
+                .select(comments::visible)
+                .first::<bool>(conn)
+                .await
+                .optional()?
+                .unwrap_or(false),
+        };
+        let visible = parent_shown && new.status == APPROVED;
         Ok(diesel::insert_into(comments::table)
-            .values(&new)
+            .values((&new, comments::visible.eq(visible)))
             .returning(Comment::as_returning())
             .get_result(conn)
             .await?)
@@ -201,20 +217,55 @@ pub async fn moderate(
         let Some(current) = current else {
             return Err(ApiError::NotFound("comment not found".to_owned()));
         };
-        let status = status.map_or(current.status, |s| s.as_str().to_owned());
+        let status = status.map_or(current.status.clone(), |s| s.as_str().to_owned());
         let body = body.unwrap_or(current.body);
-        Ok(diesel::update(comments::table.find(id))
+        let status_changed = status != current.status;
+        diesel::update(comments::table.find(id))
             .set((
                 comments::status.eq(status),
                 comments::body.eq(body),
                 comments::updated_at.eq(at),
             ))
-            .returning(Comment::as_returning())
-            .get_result(conn)
+            .execute(conn)
+            .await?;
+        if status_changed {
+            // The comment's replies show or hide with it: recompute the
+            // article's threads in this transaction.
+            let nodes: Vec<ThreadNode> = comments::table
+                .filter(comments::article_id.eq(current.article_id))
+                .order_by((comments::depth.asc(), comments::id.asc()))
+                .select((comments::id, comments::parent_id, comments::status, comments::visible))
+                .load::<(i64, Option<i64>, String, bool)>(conn)
+                .await?
+                .into_iter()
+                .map(|(id, parent_id, status, visible)| ThreadNode {
+                    id,
+                    parent_id,
+                    approved: status == APPROVED,
+                    visible,
+                })
+                .collect();
+            let (to_show, to_hide) = visibility::changes(&nodes);
+            for (ids, visible) in [(to_show, true), (to_hide, false)] {
+                for chunk in ids.chunks(SET_CHUNK) {
+                    diesel::update(comments::table.filter(comments::id.eq_any(chunk)))
+                        .set(comments::visible.eq(visible))
+                        .execute(conn)
+                        .await?;
+                }
+            }
+        }
+        Ok(comments::table
+            .find(id)
+            .select(Comment::as_select())
+            .first(conn)
             .await?)
     })?;
     Ok(updated)
 }
+
+/// Ids per `UPDATE … WHERE id IN (…)`, well under SQLite's bind limit.
+const SET_CHUNK: usize = 500;
 
 /// Erases a comment (and its spam or trashed replies); 409 while approved or
 /// pending replies hang from it (trash it instead, so the thread stays whole).

@@ -117,7 +117,7 @@ pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
         (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values, bad parent or expired form token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Too many comments from this IP or email", body = ProblemDetails, content_type = "application/problem+json",
+        (status = 429, description = "Too many comments from this IP or email, or on this article", body = ProblemDetails, content_type = "application/problem+json",
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -170,6 +170,15 @@ pub async fn create(
         &format!("comment:email:{email}"),
         Limit {
             max: rules.email_max,
+            window_secs,
+        },
+    )
+    .await?;
+    throttle::hit(
+        &state.db,
+        &format!("comment:article:{}", article.id),
+        Limit {
+            max: rules.article_max,
             window_secs,
         },
     )
@@ -228,8 +237,8 @@ fn receipt(stored: &Comment, status: CommentStatus) -> CommentReceipt {
     }
 }
 
-/// Depth of a reply to `parent_id`: the parent must be an approved comment
-/// of the same article, less deep than the configured limit.
+/// Depth of a reply to `parent_id`: the parent must be a public comment of
+/// the same article, less deep than the configured limit.
 async fn reply_depth(
     state: &AppState,
     article: &Article,
@@ -239,7 +248,7 @@ async fn reply_depth(
         return Ok(0);
     };
     let parent = match model::find(&state.db, parent_id).await {
-        Ok(parent) if parent.article_id == article.id && parent.status == model::APPROVED => parent,
+        Ok(parent) if parent.article_id == article.id && parent.visible => parent,
         Ok(_) | Err(ApiError::NotFound(_)) => {
             return Err(invalid(
                 "parent_id",

@@ -22,6 +22,9 @@ pub struct CommentSettings {
     pub ip_max: u32,
     /// `COMMENT_EMAIL_MAX`: comments per email address per window.
     pub email_max: u32,
+    /// `COMMENT_ARTICLE_MAX`: comments per article per window, from everyone
+    /// (a flood from many addresses).
+    pub article_max: u32,
     /// `COMMENT_RATE_WINDOW_SECS`: the rate-limit window.
     pub rate_window_secs: u64,
 }
@@ -45,6 +48,7 @@ impl CommentSettings {
             max_depth: parse_or(get, "COMMENT_MAX_DEPTH", 5i32, 1..=20)?,
             ip_max: parse_or(get, "COMMENT_IP_MAX", 5u32, 1..=100_000)?,
             email_max: parse_or(get, "COMMENT_EMAIL_MAX", 3u32, 1..=100_000)?,
+            article_max: parse_or(get, "COMMENT_ARTICLE_MAX", 30u32, 1..=100_000)?,
             rate_window_secs: parse_or(get, "COMMENT_RATE_WINDOW_SECS", 60u64, 1..=86_400)?,
         })
     }

@@ -110,6 +110,7 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        visible -> Bool,
     }
 }
 

@@ -19,6 +19,7 @@ both_backends_with!(
     refusals,
     honeypot_and_content_rules,
     staff_comments_carry_their_author,
+    hidden_comments_take_their_replies_with_them,
 );
 both_backends_with!([], too_fast_submissions_are_spam);
 both_backends_with!(
@@ -32,6 +33,14 @@ both_backends_with!(
         ("COMMENT_EMAIL_MAX", "2")
     ],
     rate_limited_per_ip_and_email,
+);
+both_backends_with!(
+    [
+        ("COMMENT_MIN_FILL_SECS", "0"),
+        ("COMMENT_IP_MAX", "100"),
+        ("COMMENT_ARTICLE_MAX", "2")
+    ],
+    rate_limited_per_article,
 );
 both_backends_with!(
     [
@@ -199,7 +208,7 @@ async fn posting_moderation_and_auto_approval(app: TestApp) {
     assert_eq!(list["data"][1]["depth"], 1);
     assert_eq!(list["data"][1]["author_url"], "https://ana.example/");
 
-    // Trashing hides it at once.
+    // Trashing hides it at once, with the reply that hangs from it.
     let (status, _) = app
         .admin_json(
             Method::PATCH,
@@ -208,7 +217,7 @@ async fn posting_moderation_and_auto_approval(app: TestApp) {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(public_comments(&app, &story).await["meta"]["total"], 1);
+    assert_eq!(public_comments(&app, &story).await["meta"]["total"], 0);
 
     // No public read path shows the email or the IP.
     let slug = story["slug"].as_str().unwrap();
@@ -349,6 +358,85 @@ async fn refusals(app: TestApp) {
     let (status, problem) = post(&app, &story, good.clone()).await;
     assert_eq!(status, 409, "{problem}");
     assert_eq!(problem["code"], "duplicate_comment");
+}
+
+/// Sets comment `id`'s status as a moderator.
+async fn moderate(app: &TestApp, id: &Value, status: &str) -> Value {
+    let (code, body) = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/comments/{id}"),
+            json!({ "status": status }),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    body
+}
+
+/// Ids of the public comments of `article`, in order.
+async fn public_ids(app: &TestApp, article: &Value) -> Vec<Value> {
+    let list = public_comments(app, article).await;
+    let ids: Vec<Value> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(list["meta"]["total"], ids.len(), "{list}");
+    ids
+}
+
+async fn hidden_comments_take_their_replies_with_them(app: TestApp) {
+    let story = article(&app, "Threads under moderation").await;
+    let mut ids = Vec::new();
+    let mut parent = Value::Null;
+    for text in ["Top", "Reply", "Reply to reply"] {
+        let mut fields = reply("fay@readers.example", text);
+        fields["parent_id"] = parent.clone();
+        let (status, receipt) = post(&app, &story, fields).await;
+        assert_eq!(status, 202, "{receipt}");
+        moderate(&app, &receipt["id"], "approved").await;
+        parent = receipt["id"].clone();
+        ids.push(parent.clone());
+    }
+    let (_, other) = post(&app, &story, reply("gil@readers.example", "Aside")).await;
+    moderate(&app, &other["id"], "approved").await;
+    let all = vec![
+        ids[0].clone(),
+        ids[1].clone(),
+        ids[2].clone(),
+        other["id"].clone(),
+    ];
+    assert_eq!(public_ids(&app, &story).await, all);
+
+    // Trashing the top comment hides the thread under it, not the aside;
+    // the replies keep their own status and are no longer answerable.
+    let trashed = moderate(&app, &ids[0], "trash").await;
+    assert_eq!(trashed["visible"], false);
+    assert_eq!(public_ids(&app, &story).await, vec![other["id"].clone()]);
+    let (_, read) = app
+        .public_get(&format!("/api/v1/articles/{}", story["id"]))
+        .await;
+    assert_eq!(read["comment_count"], 1, "counts follow what is shown");
+    let (_, hidden) = app.admin_get(&format!("/api/v1/comments/{}", ids[2])).await;
+    assert_eq!(
+        (hidden["status"].clone(), hidden["visible"].clone()),
+        (json!("approved"), json!(false))
+    );
+    let mut answer = reply("hal@readers.example", "Replying to a hidden one");
+    answer["parent_id"] = ids[1].clone();
+    let (status, problem) = post(&app, &story, answer).await;
+    assert_eq!(status, 422, "{problem}");
+
+    // Approving it again brings the whole thread back.
+    moderate(&app, &ids[0], "approved").await;
+    assert_eq!(public_ids(&app, &story).await, all);
+    // Holding the middle reply hides only what hangs below it.
+    moderate(&app, &ids[1], "pending").await;
+    assert_eq!(
+        public_ids(&app, &story).await,
+        vec![ids[0].clone(), other["id"].clone()]
+    );
 }
 
 async fn thread_depth_is_bounded(app: TestApp) {
@@ -526,6 +614,37 @@ async fn rate_limited_per_ip_and_email(app: TestApp) {
     assert_problem(res, 429, "too_many_requests").await;
     let (_, queue) = app.admin_get("/api/v1/comments").await;
     assert_eq!(queue["meta"]["total"], 2, "refused comments are not stored");
+}
+
+async fn rate_limited_per_article(app: TestApp) {
+    let story = article(&app, "Brigaded").await;
+    let quiet = article(&app, "Quiet corner").await;
+    for who in ["ann", "bob"] {
+        let (status, receipt) = post(
+            &app,
+            &story,
+            reply(&format!("{who}@readers.example"), "Me too"),
+        )
+        .await;
+        assert_eq!(status, 202, "{receipt}");
+    }
+    // A third reader, new IP budget and new email: the article is full.
+    let mut body = reply("cal@readers.example", "And me");
+    body["form_token"] = form(&app, &story).await["form_token"].clone();
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/articles/{}/comments", story["id"]),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, 429, "too_many_requests").await;
+    // Other articles are not affected.
+    let (status, receipt) = post(&app, &quiet, reply("cal@readers.example", "Hello")).await;
+    assert_eq!(status, 202, "{receipt}");
 }
 
 async fn forwarded_for_is_believed_from_trusted_proxies_only(app: TestApp) {

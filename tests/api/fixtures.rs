@@ -138,12 +138,19 @@ pub async fn stored_comment(
     status: &str,
 ) -> i64 {
     let now = cms::db::time::now();
+    let depth = match parent {
+        Some(id) => {
+            let parent = cms::comments::model::find(&app.state.db, id).await.unwrap();
+            parent.depth + 1
+        }
+        None => 0,
+    };
     cms::comments::model::insert(
         &app.state.db,
         cms::comments::model::NewComment {
             article_id,
             parent_id: parent,
-            depth: i32::from(parent.is_some()),
+            depth,
             author_name: name.to_owned(),
             author_email: format!("{}@readers.example", name.to_lowercase()),
             author_url: None,

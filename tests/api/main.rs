@@ -11,6 +11,7 @@ mod comment_posting;
 mod comments;
 mod docs_ui;
 mod health;
+mod migration_backfill;
 mod openapi_drift;
 mod pagination;
 mod problems;
