@@ -146,6 +146,9 @@ pub struct Config {
     pub json_body_limit: usize,
     /// `SHUTDOWN_TIMEOUT_SECS`: grace period for in-flight requests on SIGTERM.
     pub shutdown_timeout_secs: u64,
+    /// `BODY_READ_TIMEOUT_SECS`: time allowed for a request body to arrive
+    /// after its head (408 after that).
+    pub body_read_timeout_secs: u64,
     /// `BOOTSTRAP_ADMIN_TOKEN`: a static bearer token with admin rights, for
     /// provisioning before any user exists; unset disables it.
     pub bootstrap_admin_token: Option<Secret>,
@@ -272,6 +275,7 @@ impl Config {
                 1024..=64 * 1_048_576,
             )?,
             shutdown_timeout_secs: parse_or(&get, "SHUTDOWN_TIMEOUT_SECS", 25u64, 0..=600)?,
+            body_read_timeout_secs: parse_or(&get, "BODY_READ_TIMEOUT_SECS", 15u64, 1..=600)?,
             bootstrap_admin_token: match get("BOOTSTRAP_ADMIN_TOKEN") {
                 Some(t) if t.len() >= MIN_JWT_SECRET_LEN => Some(Secret::new(t)),
                 Some(_) => {

@@ -32,7 +32,7 @@ pub fn refine(doc: &mut Value) {
 }
 
 /// Answers every operation of a kind can give, declared once here: any JSON
-/// body can be malformed (400), too large (413), not JSON (415) or invalid
+/// body can be malformed (400), late (408), too large (413), not JSON (415) or invalid
 /// (422); any operation under `/api/v1` reaches the database, which can be
 /// unavailable (503, with `Retry-After`).
 fn shared_responses(doc: &mut Value) {
@@ -58,6 +58,10 @@ fn shared_responses(doc: &mut Value) {
             if has_body {
                 for (status, description) in [
                     ("400", "Malformed JSON, not an object, or an unknown field"),
+                    (
+                        "408",
+                        "The body did not arrive within BODY_READ_TIMEOUT_SECS",
+                    ),
                     ("413", "Body larger than JSON_BODY_LIMIT"),
                     ("415", "Body is not application/json"),
                     ("422", "Invalid values"),

@@ -14,6 +14,7 @@ use actix_web::{http, web, App, HttpServer};
 use crate::config::Config;
 use crate::db::{migrate, Db};
 use crate::extractors;
+use crate::http::body_deadline::body_deadline;
 use crate::middleware::{problem_fallback, security_headers};
 use crate::request_log::request_log;
 use crate::routes;
@@ -99,6 +100,7 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(extractors::query_config())
             .configure(routes::configure)
             .default_service(web::to(extractors::route_not_found))
+            .wrap(from_fn(body_deadline))
             // CORS refusals (answered by the CORS layer itself) pass through
             // the problem+json fallback like every other error.
             .wrap(cors(&config.cors_origins))

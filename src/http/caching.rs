@@ -49,7 +49,7 @@ pub fn cached_json(
     };
     res.insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header((header::VARY, "Authorization, X-Api-Key, Accept-Encoding"));
+        .insert_header((header::VARY, "Authorization, X-Api-Key"));
     if let Some(at) = last_modified {
         let value = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
         if let Ok(value) = HeaderValue::from_str(&value) {

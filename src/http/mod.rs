@@ -1,6 +1,7 @@
 //! HTTP conventions shared by every resource: list envelopes and pagination,
 //! cursors, conditional requests and caching, and common query parameters.
 
+pub mod body_deadline;
 pub mod caching;
 pub mod client_ip;
 pub mod pagination;

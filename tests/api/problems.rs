@@ -20,6 +20,54 @@ both_backends_with!(
     [("CORS_ORIGINS", "https://news.example")],
     cors_follows_the_allow_list
 );
+both_backends_with!(
+    [("BODY_READ_TIMEOUT_SECS", "1")],
+    bodies_that_trickle_in_get_408
+);
+
+async fn bodies_that_trickle_in_get_408(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let framings = [
+        ("Content-Length: 200", "{\"name\": \"Slow"),
+        ("Transfer-Encoding: chunked", "10\r\n{\"name\": \"Slow"),
+    ];
+    for (framing, start) in framings {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /api/v1/tags HTTP/1.1\r\nHost: {addr}\r\n\
+             Authorization: Bearer {ADMIN_TOKEN}\r\nContent-Type: application/json\r\n\
+             {framing}\r\n\r\n{start}"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // Never send the rest; the server must answer on its own.
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        )
+        .await;
+        assert!(
+            read.is_ok(),
+            "{framing}: the server kept waiting for the body"
+        );
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(answer.starts_with("http/1.1 408"), "{framing}: {answer}");
+        assert!(
+            answer.contains("content-type: application/problem+json"),
+            "{answer}"
+        );
+        assert!(answer.contains("connection: close"), "{answer}");
+        assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+    }
+    let (_, list) = app.public_get("/api/v1/tags").await;
+    assert_eq!(list["meta"]["total"], 0, "nothing was written: {list}");
+    // A body that arrives in time is unaffected.
+    let (status, body) = app
+        .admin_json(Method::POST, "/api/v1/tags", json!({ "name": "On time" }))
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
 
 async fn preflight(app: &TestApp, origin: &str, method: &str) -> reqwest::Response {
     app.request(Method::OPTIONS, "/api/v1/articles")
