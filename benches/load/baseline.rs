@@ -35,6 +35,7 @@ async fn articles(db: web::Data<Db>) -> HttpResponse {
         author: None,
         published_after: None,
         published_before: None,
+        search: None,
     };
     let sort = Sort::default();
     let page = listing::list(&db, &filter, sort, None, 0, 20)

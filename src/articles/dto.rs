@@ -231,6 +231,11 @@ pub struct ArticleListParams {
     /// Opaque cursor from `meta.next_cursor` (keyset pagination).
     #[param(max_length = 512)]
     pub cursor: Option<String>,
+    /// Full-text search: articles whose title, excerpt or body contain every
+    /// word of `q`, each as a word prefix (`elect` finds "elections"). Case
+    /// does not matter; punctuation separates words; up to 16 words count.
+    #[param(min_length = 1, max_length = 200)]
+    pub q: Option<String>,
     /// Only articles with this tag slug.
     pub tag: Option<String>,
     /// Only articles by this author (id or slug).

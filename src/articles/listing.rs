@@ -9,6 +9,7 @@ use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 
 use super::model::{visible_at, Article};
+use super::search::{SearchTerms, PG_CONDITION, SQLITE_CONDITION};
 use super::workflow::{Status, PUBLIC_STATUSES};
 use crate::db::schema::{article_tags, articles, authors, tags};
 use crate::db::Db;
@@ -50,6 +51,8 @@ pub struct Filter {
     pub published_after: Option<NaiveDateTime>,
     /// Published before.
     pub published_before: Option<NaiveDateTime>,
+    /// Full-text search (`q`).
+    pub search: Option<SearchTerms>,
 }
 
 /// The sort key of a row: what a cursor carries.
@@ -103,6 +106,21 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> ApiResult<Page> {
+    // The search condition is the one piece of SQL that differs by backend.
+    let search = match &filter.search {
+        Some(terms) if terms.is_empty() => {
+            return Ok(Page {
+                rows: Vec::new(),
+                has_more: false,
+                total: 0,
+            })
+        }
+        Some(terms) => Some(match db {
+            Db::Pg(_) => (PG_CONDITION, terms.pg_tsquery()),
+            Db::Sqlite(_) => (SQLITE_CONDITION, terms.fts5_match()),
+        }),
+        None => None,
+    };
     let (mut rows, total) = with_conn!(db, conn => {
         macro_rules! filtered {
             () => {{
@@ -138,6 +156,13 @@ pub async fn list(
                 }
                 if let Some(at) = filter.published_before {
                     q = q.filter(articles::published_at.lt(at));
+                }
+                if let Some(((before, after), bound)) = &search {
+                    q = q.filter(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>(before)
+                            .bind::<diesel::sql_types::Text, _>(bound.as_str())
+                            .sql(after),
+                    );
                 }
                 q
             }};

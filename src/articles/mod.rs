@@ -9,5 +9,6 @@ pub mod listing;
 pub mod model;
 pub mod present;
 pub mod routes;
+pub mod search;
 pub mod workflow;
 pub mod writes;

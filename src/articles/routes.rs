@@ -9,6 +9,7 @@ use super::dto::{ArticleListParams, ArticleReadParams, ArticleResponse};
 use super::listing::{self, CursorKey, Filter};
 use super::model::{self, Article};
 use super::present::{present, Shape};
+use super::search::SearchTerms;
 use super::workflow::Status;
 use crate::auth::{policy, Caller};
 use crate::db::time::{now, to_stored};
@@ -71,6 +72,7 @@ pub async fn list(
         author,
         published_after: params.published_after.map(to_stored),
         published_before: params.published_before.map(to_stored),
+        search: params.q.as_deref().map(SearchTerms::parse).transpose()?,
     };
     // A cursor carries its sort order, which wins over `sort`.
     let after = match &page {

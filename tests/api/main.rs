@@ -17,6 +17,7 @@ mod pagination;
 mod problems;
 mod roles;
 mod schema_parity;
+mod search;
 mod taxonomy;
 mod visibility;
 mod workflow;

@@ -1,5 +1,7 @@
 //! Both migration folders must produce the same tables and columns (name,
 //! type family, nullability), so one Diesel `schema.rs` fits both backends.
+//! SQLite's full-text index (`articles_search`, an FTS5 table and its shadow
+//! tables) is backend-specific and left out; PostgreSQL's is an index.
 
 use std::collections::BTreeMap;
 
@@ -95,7 +97,8 @@ async fn sqlite_columns() -> Columns {
                 p.\"notnull\" AS not_null, p.pk AS pk \
          FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-           AND m.name <> '__diesel_schema_migrations'",
+           AND m.name <> '__diesel_schema_migrations' \
+           AND m.name NOT LIKE 'articles_search%'",
     )
     .load(&mut conn)
     .unwrap();
