@@ -134,6 +134,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `JWT_SECRET`: HMAC key for access tokens.
     pub jwt_secret: Secret,
+    /// `JWT_PREVIOUS_SECRETS`: retired signing keys still accepted for
+    /// verification while tokens signed with them run out (key rotation).
+    pub jwt_previous_secrets: Vec<Secret>,
     /// True when `JWT_SECRET` was unset and a random one was generated.
     pub jwt_secret_generated: bool,
     /// `LOG_FILTER` (or `RUST_LOG`): tracing filter directives.
@@ -195,6 +198,12 @@ impl ConfigError {
 pub const MIN_JWT_SECRET_LEN: usize = 32;
 
 impl Config {
+    /// Every key a signature may verify with: the current `JWT_SECRET`
+    /// first, then the retired ones.
+    pub fn jwt_secrets(&self) -> impl Iterator<Item = &Secret> {
+        std::iter::once(&self.jwt_secret).chain(&self.jwt_previous_secrets)
+    }
+
     /// Reads the process environment, after loading `.env` if present.
     pub fn from_env() -> Result<Self, ConfigError> {
         let _ = dotenvy::dotenv();
@@ -230,6 +239,25 @@ impl Config {
             }
             None => (Secret::new(random_secret()), true),
         };
+        let jwt_previous_secrets = get("JWT_PREVIOUS_SECRETS")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        if s.len() >= MIN_JWT_SECRET_LEN {
+                            Ok(Secret::new(s))
+                        } else {
+                            Err(ConfigError::invalid(
+                                "JWT_PREVIOUS_SECRETS",
+                                format!("each secret must be at least {MIN_JWT_SECRET_LEN} bytes"),
+                            ))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             environment,
             database_url: DatabaseUrl::parse(get("DATABASE_URL").as_deref())?,
@@ -251,6 +279,7 @@ impl Config {
                 .map(|_| parse_or(&get, "WORKERS", 1usize, 1..=256))
                 .transpose()?,
             jwt_secret,
+            jwt_previous_secrets,
             jwt_secret_generated,
             log_filter: get("LOG_FILTER")
                 .or_else(|| get("RUST_LOG"))
@@ -404,6 +433,34 @@ mod tests {
         assert_eq!(
             config(&[("JWT_SECRET", "short")]).unwrap_err().name,
             "JWT_SECRET"
+        );
+    }
+
+    #[test]
+    fn previous_secrets_are_a_list_of_long_secrets() {
+        let c = config(&[
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef-current"),
+            (
+                "JWT_PREVIOUS_SECRETS",
+                " 0123456789abcdef0123456789abcdef-old1 ,,0123456789abcdef0123456789abcdef-old2",
+            ),
+        ])
+        .unwrap();
+        let all: Vec<&str> = c.jwt_secrets().map(Secret::expose).collect();
+        assert_eq!(
+            all,
+            [
+                "0123456789abcdef0123456789abcdef-current",
+                "0123456789abcdef0123456789abcdef-old1",
+                "0123456789abcdef0123456789abcdef-old2"
+            ]
+        );
+        assert!(!format!("{c:?}").contains("old1"));
+        assert_eq!(
+            config(&[("JWT_PREVIOUS_SECRETS", "short")])
+                .unwrap_err()
+                .name,
+            "JWT_PREVIOUS_SECRETS"
         );
     }
 

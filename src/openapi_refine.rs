@@ -115,6 +115,7 @@ fn list_parameters(doc: &mut Value) {
                 param["schema"] = json!({
                     "type": "array",
                     "items": { "type": "string", "enum": allowed },
+                    "minItems": 1,
                 });
                 param["style"] = json!("form");
                 param["explode"] = json!(false);

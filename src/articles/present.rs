@@ -33,8 +33,6 @@ impl Shape {
         let fields = fields
             .map(|raw| csv_allow_list("fields", Some(raw), ARTICLE_FIELDS))
             .transpose()?
-            // `fields=` with nothing in it asks for no restriction.
-            .filter(|list| !list.is_empty())
             .map(|list| list.into_iter().map(str::to_owned).collect());
         Ok(Self {
             author: include.contains(&"author"),

@@ -1,10 +1,15 @@
 //! Access tokens: HS256 JWTs with the algorithm pinned, `iss`/`aud`/`exp`/
 //! `sub` required, a small leeway, and an explicit type (`typ` header
 //! `at+jwt` and claim `typ = "access"`, RFC 8725 §3.11) so no other token
-//! can pass for one.
+//! can pass for one. The `kid` header names the signing key among the
+//! server's own (`JWT_SECRET` and the retired `JWT_PREVIOUS_SECRETS`); a
+//! token without a known `kid` is refused, and keys are never fetched.
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
@@ -56,6 +61,7 @@ pub fn issue(config: &Config, user_id: i64, sid: &str) -> ApiResult<(String, u64
     };
     let mut header = Header::new(Algorithm::HS256);
     header.typ = Some(HEADER_TYP.to_owned());
+    header.kid = Some(key_id(config.jwt_secret.expose()));
     let key = EncodingKey::from_secret(config.jwt_secret.expose().as_bytes());
     let token = encode(&header, &claims, &key).map_err(ApiError::internal)?;
     Ok((token, ttl))
@@ -69,12 +75,30 @@ pub fn verify(config: &Config, token: &str) -> ApiResult<Claims> {
     validation.set_issuer(&[&config.jwt_issuer]);
     validation.set_audience(&[&config.jwt_audience]);
     validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-    let key = DecodingKey::from_secret(config.jwt_secret.expose().as_bytes());
+    let kid = decode_header(token).map_err(|_| invalid())?.kid;
+    let secret = kid
+        .and_then(|kid| {
+            config
+                .jwt_secrets()
+                .find(|secret| key_id(secret.expose()) == kid)
+        })
+        .ok_or_else(invalid)?;
+    let key = DecodingKey::from_secret(secret.expose().as_bytes());
     let data = decode::<Claims>(token, &key, &validation).map_err(|_| invalid())?;
     if data.header.typ.as_deref() != Some(HEADER_TYP) || data.claims.typ != CLAIM_TYP {
         return Err(invalid());
     }
     Ok(data.claims)
+}
+
+/// The public name of a signing secret (the `kid` header): 16 hex digits
+/// of a SHA-256 over the secret, which tells nothing about the secret.
+pub fn key_id(secret: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"cms jwt kid\0")
+        .chain_update(secret.as_bytes())
+        .finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The one answer for every bad token.

@@ -47,8 +47,15 @@ pub fn csv_allow_list<'a>(
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    // Empty items (`include=`, `a,,b`) name nothing and are skipped.
-    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+    for item in raw.split(',').map(str::trim) {
+        // `include=` or `a,,b` is a list with an empty name in it: say so
+        // rather than guess what was meant.
+        if item.is_empty() {
+            return Err(bad_param(
+                name,
+                format!("empty item; list one or more of: {}", allowed.join(", ")),
+            ));
+        }
         if !allowed.contains(&item) {
             return Err(bad_param(
                 name,

@@ -5,7 +5,11 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::fixtures::{self, login, PASSWORD};
-use crate::harness::{assert_problem, both_backends, send_json, TestApp, TEST_JWT_SECRET};
+use cms::auth::jwt::key_id;
+
+use crate::harness::{
+    assert_problem, both_backends, both_backends_with, send_json, TestApp, TEST_JWT_SECRET,
+};
 
 both_backends!(
     login_refresh_rotation_and_logout,
@@ -15,6 +19,75 @@ both_backends!(
     private_fields_never_leak,
     concurrent_failures_are_all_counted,
 );
+both_backends_with!(
+    [
+        ("JWT_SECRET", super::NEW_SECRET),
+        ("JWT_PREVIOUS_SECRETS", "retired-secret-retired-secret-0123456789, test-secret-test-secret-test-secret-0123456789")
+    ],
+    rotated_keys_keep_earlier_tokens_and_forms_valid,
+);
+
+/// The signing key after a rotation (the harness default is the old one).
+const NEW_SECRET: &str = "rotated-secret-rotated-secret-0123456789ab";
+
+/// Claims of a token (its payload, unverified).
+fn claims_of(token: &str) -> Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+async fn rotated_keys_keep_earlier_tokens_and_forms_valid(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    // New tokens are signed with the new key and say so.
+    let header = jsonwebtoken::decode_header(&editor.token).unwrap();
+    assert_eq!(header.kid, Some(key_id(NEW_SECRET)));
+    assert_ne!(key_id(NEW_SECRET), key_id(TEST_JWT_SECRET));
+    // A token signed before the rotation (old key, old kid) still works.
+    let claims = claims_of(&editor.token);
+    assert_eq!(
+        me(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
+        200
+    );
+    // A secret that was never configured does not, whatever kid it claims.
+    let stranger = "stranger-secret-stranger-secret-0123456789";
+    assert_eq!(me(&app, &forge(&claims, stranger, "at+jwt")).await, 401);
+    assert_eq!(
+        me(
+            &app,
+            &forge_with_kid(&claims, stranger, "at+jwt", Some(key_id(TEST_JWT_SECRET)))
+        )
+        .await,
+        401
+    );
+    // A comment form served before the rotation can still be posted.
+    let desk = fixtures::author(&app, "Rotation Desk").await;
+    let story = fixtures::published(&app, &desk["id"], "Rotated", &[]).await;
+    let id = story["id"].as_i64().unwrap();
+    let issued = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 60;
+    for (secret, expected) in [(TEST_JWT_SECRET, 202), (stranger, 422)] {
+        let (status, body) = send_json(
+            app.request(Method::POST, &format!("/api/v1/articles/{id}/comments"))
+                .json(&json!({
+                    "author_name": "Old Form",
+                    "author_email": format!("form{expected}@readers.example"),
+                    "body": "Posted from a page loaded before the rotation",
+                    "form_token": cms::comments::form_token::issue(secret.as_bytes(), id, issued),
+                })),
+        )
+        .await;
+        assert_eq!(status, expected, "{body}");
+    }
+}
 
 async fn me(app: &TestApp, token: &str) -> u16 {
     app.request(Method::GET, "/api/v1/me")
@@ -91,9 +164,15 @@ fn now() -> u64 {
         .as_secs()
 }
 
+/// Signs `claims` with `secret`, naming that secret's key id.
 fn forge(claims: &Value, secret: &str, typ: &str) -> String {
+    forge_with_kid(claims, secret, typ, Some(key_id(secret)))
+}
+
+fn forge_with_kid(claims: &Value, secret: &str, typ: &str, kid: Option<String>) -> String {
     let mut header = Header::new(Algorithm::HS256);
     header.typ = Some(typ.to_owned());
+    header.kid = kid;
     encode(
         &header,
         claims,
@@ -138,6 +217,28 @@ async fn forged_and_misused_tokens_are_401(app: TestApp) {
                 &claims,
                 "another-secret-another-secret-0123456789",
                 "at+jwt",
+            ),
+        ),
+        (
+            "other key under our kid",
+            forge_with_kid(
+                &claims,
+                "another-secret-another-secret-0123456789",
+                "at+jwt",
+                Some(key_id(TEST_JWT_SECRET)),
+            ),
+        ),
+        (
+            "no kid",
+            forge_with_kid(&claims, TEST_JWT_SECRET, "at+jwt", None),
+        ),
+        (
+            "unknown kid",
+            forge_with_kid(
+                &claims,
+                TEST_JWT_SECRET,
+                "at+jwt",
+                Some("0123456789abcdef".to_owned()),
             ),
         ),
         ("tampered payload", tampered.join(".")),

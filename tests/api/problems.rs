@@ -248,6 +248,8 @@ async fn bad_path_and_query_are_400(app: TestApp) {
         "nope=1",
         "include=secrets",
         "fields=password_hash",
+        "fields=",
+        "include=author,,tags",
         "cursor=%%%",
     ] {
         let res = app.get(&format!("/api/v1/articles?{query}")).await;
