@@ -11,10 +11,24 @@ use diesel_async::RunQueryDsl;
 
 use super::status::CommentStatus;
 use super::visibility::{self, ThreadNode};
-use crate::db::schema::comments;
+use crate::db::schema::{articles, comments};
 use crate::db::time::now;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+
+// Serializes the transactions that decide visibility in one article's
+// threads (a reply reading its parent's flag, a moderation recomputing
+// them): a no-op update takes the article's row lock on PostgreSQL until
+// commit, so a reply cannot slip in beside a recompute that does not see
+// it. SQLite writers are serialized already (`BEGIN IMMEDIATE`).
+macro_rules! lock_threads {
+    ($conn:expr, $article_id:expr) => {
+        diesel::update(articles::table.find($article_id))
+            .set(articles::id.eq(articles::id))
+            .execute($conn)
+            .await?
+    };
+}
 
 /// Moderation status that makes a comment public.
 pub const APPROVED: &str = "approved";
@@ -108,13 +122,16 @@ pub async fn insert(db: &Db, new: NewComment) -> ApiResult<Comment> {
     with_tx!(db, conn => {
         let parent_shown = match new.parent_id {
             None => true,
-            Some(parent) => comments::table
+            Some(parent) => {
+                lock_threads!(conn, new.article_id);
+                comments::table
                 .find(parent)
                 .select(comments::visible)
                 .first::<bool>(conn)
                 .await
                 .optional()?
-                .unwrap_or(false),
+                .unwrap_or(false)
+            }
         };
         let visible = parent_shown && new.status == APPROVED;
         Ok(diesel::insert_into(comments::table)
@@ -220,6 +237,9 @@ pub async fn moderate(
         let status = status.map_or(current.status.clone(), |s| s.as_str().to_owned());
         let body = body.unwrap_or(current.body);
         let status_changed = status != current.status;
+        if status_changed {
+            lock_threads!(conn, current.article_id);
+        }
         diesel::update(comments::table.find(id))
             .set((
                 comments::status.eq(status),
