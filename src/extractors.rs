@@ -1,9 +1,7 @@
 //! Error handlers installed on actix's JSON, path and query extractors, so
 //! their failures are problem+json like every other error.
 
-use std::io;
-
-use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::{ApiError, FieldError};
@@ -39,9 +37,6 @@ pub fn json_error(err: JsonPayloadError) -> ApiError {
             ApiError::UnsupportedMediaType("request body must be application/json".to_owned())
         }
         JsonPayloadError::Deserialize(e) => deserialize_error(&e),
-        JsonPayloadError::Payload(PayloadError::Io(e)) if e.kind() == io::ErrorKind::TimedOut => {
-            ApiError::RequestTimeout(format!("{e} (BODY_READ_TIMEOUT_SECS)"))
-        }
         JsonPayloadError::Payload(e) => {
             ApiError::bad_request("invalid_body", format!("could not read the body: {e}"))
         }

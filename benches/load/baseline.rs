@@ -7,6 +7,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use cms::articles::listing::{self, CursorKey, Filter, Sort};
 use cms::articles::model;
 use cms::articles::present::{present, Shape};
+use cms::articles::search::SearchTerms;
 use cms::db::time::now;
 use cms::db::Db;
 use cms::http::pagination::ListMeta;
@@ -25,7 +26,23 @@ async fn article(db: web::Data<Db>, slug: web::Path<String>) -> HttpResponse {
         .body(serde_json::to_vec(&body.remove(0)).expect("json"))
 }
 
+/// Page 1 of the public list with author and tags embedded.
 async fn articles(db: web::Data<Db>) -> HttpResponse {
+    let shape = Shape {
+        author: true,
+        tags: true,
+        fields: None,
+    };
+    list_json(&db, None, &shape).await
+}
+
+/// Page 1 of a search (`q`), nothing embedded.
+async fn search(db: web::Data<Db>, q: web::Path<String>) -> HttpResponse {
+    let terms = SearchTerms::parse(&q).expect("search words");
+    list_json(&db, Some(terms), &Shape::default()).await
+}
+
+async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpResponse {
     let at = now();
     let filter = Filter {
         public_at: Some(at),
@@ -35,10 +52,10 @@ async fn articles(db: web::Data<Db>) -> HttpResponse {
         author: None,
         published_after: None,
         published_before: None,
-        search: None,
+        search,
     };
     let sort = Sort::default();
-    let page = listing::list(&db, &filter, sort, None, 0, 20)
+    let page = listing::list(db, &filter, sort, None, 0, 20)
         .await
         .expect("list");
     let next_cursor = page
@@ -49,12 +66,7 @@ async fn articles(db: web::Data<Db>) -> HttpResponse {
                 .map(|row| CursorKey::of(row, sort).encode())
         })
         .flatten();
-    let shape = Shape {
-        author: true,
-        tags: true,
-        fields: None,
-    };
-    let data = present(&db, page.rows, &shape, at).await.expect("present");
+    let data = present(db, page.rows, shape, at).await.expect("present");
     let meta = ListMeta {
         page: Some(1),
         per_page: 20,
@@ -74,6 +86,7 @@ pub fn start(db: Db) -> (u16, ServerHandle) {
             .app_data(web::Data::new(db.clone()))
             .route("/article/{slug}", web::get().to(article))
             .route("/articles", web::get().to(articles))
+            .route("/search/{q}", web::get().to(search))
     })
     .workers(1)
     .bind("127.0.0.1:0")

@@ -83,6 +83,11 @@ async fn main() {
             )],
             vec![format!("{bare}/articles")],
         ),
+        (
+            "GET /api/v1/articles?q=story+12 (111 matches)",
+            vec![format!("{service}/api/v1/articles?q=story+12")],
+            vec![format!("{bare}/search/story%2012")],
+        ),
     ];
     println!("| endpoint | service req/s | bare req/s | ratio | service p50 / p99 ms | bare p50 / p99 ms | bytes (service / bare) |");
     println!("|---|---|---|---|---|---|---|");

@@ -205,12 +205,18 @@ pub async fn ensure_empty(db: &Db) -> ApiResult<()> {
 }
 
 /// Deletes an article (its tags, revisions and comments go with it).
-pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
+pub async fn delete(db: &Db, id: i64, version: i32) -> ApiResult<()> {
+    // Only the version the caller's permission check saw: an article that
+    // was published meanwhile is not deleted on the strength of its draft.
     let deleted = with_conn!(db, conn => {
-        diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn).await?
+        diesel::delete(
+            articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)),
+        )
+        .execute(conn)
+        .await?
     });
     if deleted == 0 {
-        return Err(ApiError::NotFound("article not found".to_owned()));
+        return Err(changed_meanwhile());
     }
     Ok(())
 }

@@ -70,7 +70,7 @@ impl SearchTerms {
 /// SQL of the search condition before its one bound value, and after it.
 /// The PostgreSQL expression is the one the GIN index is built on.
 pub const PG_CONDITION: (&str, &str) = (
-    "to_tsvector('simple', articles.title || ' ' || coalesce(articles.excerpt, '') || ' ' || articles.body) @@ to_tsquery('simple', ",
+    "to_tsvector('simple', regexp_replace(articles.title || ' ' || coalesce(articles.excerpt, '') || ' ' || articles.body, '[[:punct:]]+', ' ', 'g')) @@ to_tsquery('simple', ",
     ")",
 );
 /// The SQLite condition: ids found by the FTS5 index.

@@ -179,6 +179,6 @@ pub async fn delete(
     let in_progress = Status::from_db(&article.status)?.in_progress();
     policy::require_article_writer(&caller, article.author_id, in_progress)?;
     check_if_match(&req, &etag_prefix(&article))?;
-    model::delete(&state.db, article.id).await?;
+    model::delete(&state.db, article.id, article.version).await?;
     Ok(no_content())
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::{
-    ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
+    AsChangeset, ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
     SelectableHelper,
 };
 use diesel_async::RunQueryDsl;
@@ -223,36 +223,35 @@ pub async fn moderate(
     status: Option<CommentStatus>,
     body: Option<String>,
 ) -> ApiResult<Comment> {
-    let at = now();
+    let changes = Moderation {
+        status: status.map(|s| s.as_str().to_owned()),
+        body,
+        updated_at: now(),
+    };
     let updated = with_tx!(db, conn => {
-        let current: Option<Comment> = comments::table
+        let article_id: Option<i64> = comments::table
             .find(id)
-            .select(Comment::as_select())
+            .select(comments::article_id)
             .first(conn)
             .await
             .optional()?;
-        let Some(current) = current else {
+        let Some(article_id) = article_id else {
             return Err(ApiError::NotFound("comment not found".to_owned()));
         };
-        let status = status.map_or(current.status.clone(), |s| s.as_str().to_owned());
-        let body = body.unwrap_or(current.body);
-        let status_changed = status != current.status;
-        if status_changed {
-            lock_threads!(conn, current.article_id);
+        // Lock first, then write only the fields asked for: a body edit
+        // never writes back a status another moderator just changed.
+        if changes.status.is_some() {
+            lock_threads!(conn, article_id);
         }
         diesel::update(comments::table.find(id))
-            .set((
-                comments::status.eq(status),
-                comments::body.eq(body),
-                comments::updated_at.eq(at),
-            ))
+            .set(&changes)
             .execute(conn)
             .await?;
-        if status_changed {
+        if changes.status.is_some() {
             // The comment's replies show or hide with it: recompute the
             // article's threads in this transaction.
             let nodes: Vec<ThreadNode> = comments::table
-                .filter(comments::article_id.eq(current.article_id))
+                .filter(comments::article_id.eq(article_id))
                 .order_by((comments::depth.asc(), comments::id.asc()))
                 .select((comments::id, comments::parent_id, comments::status, comments::visible))
                 .load::<(i64, Option<i64>, String, bool)>(conn)
@@ -282,6 +281,15 @@ pub async fn moderate(
             .await?)
     })?;
     Ok(updated)
+}
+
+/// What a moderator changes (`None` fields are left as they are).
+#[derive(AsChangeset)]
+#[diesel(table_name = comments)]
+struct Moderation {
+    status: Option<String>,
+    body: Option<String>,
+    updated_at: NaiveDateTime,
 }
 
 /// Ids per `UPDATE … WHERE id IN (…)`, well under SQLite's bind limit.

@@ -25,43 +25,75 @@ both_backends_with!(
     bodies_that_trickle_in_get_408
 );
 
-async fn bodies_that_trickle_in_get_408(app: TestApp) {
+/// Sends a request head and the start of a body that never finishes; returns
+/// what the server answered before closing the connection.
+async fn unfinished_body(
+    app: &TestApp,
+    path: &str,
+    auth: bool,
+    framing: &str,
+    start: &str,
+) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let auth = if auth {
+        format!("Authorization: Bearer {ADMIN_TOKEN}\r\n")
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}\
+         Content-Type: application/json\r\n{framing}\r\n\r\n{start}"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "{path} {framing}: the connection was kept open"
+    );
+    String::from_utf8_lossy(&answer).to_lowercase()
+}
+
+async fn bodies_that_trickle_in_get_408(app: TestApp) {
     let framings = [
         ("Content-Length: 200", "{\"name\": \"Slow"),
         ("Transfer-Encoding: chunked", "10\r\n{\"name\": \"Slow"),
     ];
+    let draft = crate::fixtures::author(&app, "Slow Desk").await;
+    let story = crate::fixtures::draft(&app, &draft["id"], "Slow publish", &[]).await;
+    let publish = format!("/api/v1/articles/{}/publish", story["id"]);
     for (framing, start) in framings {
-        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        let head = format!(
-            "POST /api/v1/tags HTTP/1.1\r\nHost: {addr}\r\n\
-             Authorization: Bearer {ADMIN_TOKEN}\r\nContent-Type: application/json\r\n\
-             {framing}\r\n\r\n{start}"
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
-        // Never send the rest; the server must answer on its own.
-        let mut answer = Vec::new();
-        let read = tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            stream.read_to_end(&mut answer),
-        )
-        .await;
-        assert!(
-            read.is_ok(),
-            "{framing}: the server kept waiting for the body"
-        );
-        let answer = String::from_utf8_lossy(&answer).to_lowercase();
-        assert!(answer.starts_with("http/1.1 408"), "{framing}: {answer}");
-        assert!(
-            answer.contains("content-type: application/problem+json"),
-            "{answer}"
-        );
-        assert!(answer.contains("connection: close"), "{answer}");
-        assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+        // A JSON body and a raw one (publish reads bytes): both 408.
+        for path in ["/api/v1/tags", publish.as_str()] {
+            let answer = unfinished_body(&app, path, true, framing, start).await;
+            assert!(
+                answer.starts_with("http/1.1 408"),
+                "{path} {framing}: {answer}"
+            );
+            assert!(
+                answer.contains("content-type: application/problem+json"),
+                "{answer}"
+            );
+            assert!(answer.contains("connection: close"), "{answer}");
+            assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+        }
+        // A request refused before its body is read: answered, and the
+        // connection is closed rather than drained forever.
+        let answer = unfinished_body(&app, "/api/v1/nowhere", false, framing, start).await;
+        assert!(answer.starts_with("http/1.1 404"), "{framing}: {answer}");
     }
     let (_, list) = app.public_get("/api/v1/tags").await;
     assert_eq!(list["meta"]["total"], 0, "nothing was written: {list}");
+    let (_, unchanged) = app
+        .admin_get(&format!("/api/v1/articles/{}", story["id"]))
+        .await;
+    assert_eq!(unchanged["status"], "draft", "{unchanged}");
     // A body that arrives in time is unaffected.
     let (status, body) = app
         .admin_json(Method::POST, "/api/v1/tags", json!({ "name": "On time" }))
