@@ -2,7 +2,7 @@
 //! and privacy. Most tests run with no minimum fill time so a test can post
 //! as soon as it has the form.
 
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
 use crate::fixtures;
@@ -74,20 +74,23 @@ fn reply(email: &str, text: &str) -> Value {
     json!({ "author_name": "Ana Reader", "author_email": email, "body": text })
 }
 
-/// Posts `fields` (plus a fresh form token unless given) to `article`.
-async fn post(app: &TestApp, article: &Value, mut fields: Value) -> (u16, Value) {
+/// A request posting `fields` (plus a fresh form token unless given) to
+/// `article`.
+async fn post_request(app: &TestApp, article: &Value, mut fields: Value) -> RequestBuilder {
     if fields.get("form_token").is_none() {
         let token = form(app, article).await["form_token"].clone();
         fields["form_token"] = token;
     }
-    send_json(
-        app.request(
-            Method::POST,
-            &format!("/api/v1/articles/{}/comments", article["id"]),
-        )
-        .json(&fields),
+    app.request(
+        Method::POST,
+        &format!("/api/v1/articles/{}/comments", article["id"]),
     )
-    .await
+    .json(&fields)
+}
+
+/// Posts `fields` to `article`; returns status and body.
+async fn post(app: &TestApp, article: &Value, fields: Value) -> (u16, Value) {
+    send_json(post_request(app, article, fields).await).await
 }
 
 async fn public_comments(app: &TestApp, article: &Value) -> Value {
@@ -544,15 +547,11 @@ async fn too_fast_submissions_are_spam(app: TestApp) {
 async fn staff_comments_carry_their_author(app: TestApp) {
     let story = article(&app, "Staff replies").await;
     let editor = fixtures::staff(&app, "editor").await;
-    let mut body = reply("desk@newsroom.example", "Correction appended.");
-    body["form_token"] = form(&app, &story).await["form_token"].clone();
+    let body = reply("desk@newsroom.example", "Correction appended.");
     let (status, receipt) = send_json(
-        app.request(
-            Method::POST,
-            &format!("/api/v1/articles/{}/comments", story["id"]),
-        )
-        .bearer_auth(&editor.token)
-        .json(&body),
+        post_request(&app, &story, body)
+            .await
+            .bearer_auth(&editor.token),
     )
     .await;
     assert_eq!(
@@ -579,14 +578,8 @@ async fn rate_limited_per_ip_and_email(app: TestApp) {
         );
     }
     // Third from the same email: 429 with Retry-After.
-    let mut body = reply("GUS@readers.example", "three");
-    body["form_token"] = form(&app, &story).await["form_token"].clone();
-    let res = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/articles/{}/comments", story["id"]),
-        )
-        .json(&body)
+    let res = post_request(&app, &story, reply("GUS@readers.example", "three"))
+        .await
         .send()
         .await
         .unwrap();
@@ -599,15 +592,9 @@ async fn rate_limited_per_ip_and_email(app: TestApp) {
     assert_problem(res, 429, "too_many_requests").await;
     // The IP has one left (limit 3; the refused one counted too): then 429,
     // whatever email and whatever X-Forwarded-For an untrusted client sends.
-    let mut body = reply("hal@readers.example", "four");
-    body["form_token"] = form(&app, &story).await["form_token"].clone();
-    let res = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/articles/{}/comments", story["id"]),
-        )
+    let res = post_request(&app, &story, reply("hal@readers.example", "four"))
+        .await
         .header("x-forwarded-for", "198.51.100.7")
-        .json(&body)
         .send()
         .await
         .unwrap();
@@ -629,14 +616,8 @@ async fn rate_limited_per_article(app: TestApp) {
         assert_eq!(status, 202, "{receipt}");
     }
     // A third reader, new IP budget and new email: the article is full.
-    let mut body = reply("cal@readers.example", "And me");
-    body["form_token"] = form(&app, &story).await["form_token"].clone();
-    let res = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/articles/{}/comments", story["id"]),
-        )
-        .json(&body)
+    let res = post_request(&app, &story, reply("cal@readers.example", "And me"))
+        .await
         .send()
         .await
         .unwrap();
@@ -651,15 +632,11 @@ async fn forwarded_for_is_believed_from_trusted_proxies_only(app: TestApp) {
     // The test client connects from 127.0.0.1, configured as a proxy.
     let story = article(&app, "Behind a proxy").await;
     for (n, client) in ["198.51.100.1", "198.51.100.2"].iter().enumerate() {
-        let mut body = reply(&format!("reader{n}@readers.example"), "Via the CDN");
-        body["form_token"] = form(&app, &story).await["form_token"].clone();
+        let body = reply(&format!("reader{n}@readers.example"), "Via the CDN");
         let (status, receipt) = send_json(
-            app.request(
-                Method::POST,
-                &format!("/api/v1/articles/{}/comments", story["id"]),
-            )
-            .header("x-forwarded-for", format!("{client}, 127.0.0.1"))
-            .json(&body),
+            post_request(&app, &story, body)
+                .await
+                .header("x-forwarded-for", format!("{client}, 127.0.0.1")),
         )
         .await;
         assert_eq!(status, 202, "each client has its own limit: {receipt}");
