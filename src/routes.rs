@@ -25,9 +25,6 @@ macro_rules! resource {
 pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/health/live", get => health::live);
     resource!(cfg, "/health/ready", get => health::ready);
-    resource!(cfg, "/openapi.json", get => openapi::spec);
-    resource!(cfg, "/docs", get => docs_ui::redirect);
-    resource!(cfg, "/docs/{path:.*}", get => docs_ui::asset);
 
     resource!(cfg, "/api/v1/articles", get => articles::list, post => writes::create);
     resource!(cfg, "/api/v1/articles/{id_or_slug}",
@@ -66,4 +63,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     resource!(cfg, "/api/v1/tags", get => tags::routes::list, post => tags::routes::create);
     resource!(cfg, "/api/v1/tags/{id_or_slug}",
         get => tags::routes::get, patch => tags::routes::update, delete => tags::routes::delete);
+
+    // Last: the router tries resources in order, and `/docs/{path:.*}` is a
+    // regex match that API requests should not pay for.
+    resource!(cfg, "/openapi.json", get => openapi::spec);
+    resource!(cfg, "/docs", get => docs_ui::redirect);
+    resource!(cfg, "/docs/{path:.*}", get => docs_ui::asset);
 }

@@ -232,8 +232,9 @@ pub struct ArticleListParams {
     #[param(max_length = 512)]
     pub cursor: Option<String>,
     /// Full-text search: articles whose title, excerpt or body contain every
-    /// word of `q`, each as a word prefix (`elect` finds "elections"). Case
-    /// does not matter; punctuation separates words; up to 16 words count.
+    /// word of `q`. Words of 3+ characters match as word prefixes (`elect`
+    /// finds "elections"), shorter ones as whole words. Case does not
+    /// matter; punctuation separates words; up to 16 words count.
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Only articles with this tag slug.

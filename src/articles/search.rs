@@ -1,6 +1,8 @@
-//! `q`: full-text search of articles. The words of the query are matched as
-//! word prefixes (so `elect` finds "elections") against title, excerpt and
-//! body; an article must contain every word. The search runs on each
+//! `q`: full-text search of articles. Words of three or more characters
+//! are matched as word prefixes (so `elect` finds "elections"), shorter ones
+//! as whole words (a one-letter prefix would make the index visit nearly
+//! every entry: a cheap way to load the database); an article must contain
+//! every word. The search runs on each
 //! backend's own index: a GIN index over `to_tsvector('simple', …)` on
 //! PostgreSQL, an FTS5 table kept in step by triggers on SQLite. This is
 //! the one place where the two backends need different SQL.
@@ -12,6 +14,8 @@ use crate::http::pagination::bad_param;
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Words of `q` used; later ones are ignored.
 pub const MAX_WORDS: usize = 16;
+/// Shortest word matched as a prefix.
+pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// The words of a search, lower-cased, letters and digits only (so nothing
 /// the user types reaches the search syntax of either backend).
@@ -47,24 +51,29 @@ impl SearchTerms {
         self.words.is_empty()
     }
 
-    /// A PostgreSQL `to_tsquery` text: every word as a prefix, all required.
+    /// A PostgreSQL `to_tsquery` text: every word required, long ones as
+    /// prefixes.
     pub fn pg_tsquery(&self) -> String {
         self.words
             .iter()
-            .map(|w| format!("{w}:*"))
+            .map(|w| format!("{w}{}", if is_prefix(w) { ":*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" & ")
     }
 
-    /// An SQLite FTS5 `MATCH` text: every word as a quoted prefix, all
-    /// required.
+    /// An SQLite FTS5 `MATCH` text: every word quoted and required, long
+    /// ones as prefixes.
     pub fn fts5_match(&self) -> String {
         self.words
             .iter()
-            .map(|w| format!("\"{w}\"*"))
+            .map(|w| format!("\"{w}\"{}", if is_prefix(w) { "*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+fn is_prefix(word: &str) -> bool {
+    word.chars().count() >= MIN_PREFIX_CHARS
 }
 
 /// SQL of the search condition before its one bound value, and after it.
@@ -88,11 +97,11 @@ mod tests {
         let terms = SearchTerms::parse("  Élection \"2026\" -results* OR x:*").unwrap();
         assert_eq!(
             terms.pg_tsquery(),
-            "élection:* & 2026:* & results:* & or:* & x:*"
+            "élection:* & 2026:* & results:* & or & x"
         );
         assert_eq!(
             terms.fts5_match(),
-            "\"élection\"* \"2026\"* \"results\"* \"or\"* \"x\"*"
+            "\"élection\"* \"2026\"* \"results\"* \"or\" \"x\""
         );
     }
 

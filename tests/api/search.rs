@@ -105,9 +105,13 @@ async fn search_finds_every_word_as_a_prefix(app: TestApp) {
         ("q=3.14", "Weather"),
         ("q=14", "Weather"),
         ("q=desk%40news", "Weather"),
+        ("q=rai", "Weather"),
+        ("q=mm", "Weather"),
     ] {
         assert_eq!(titles(&app, query).await, [title], "{query}");
     }
+    // Words shorter than three characters match whole words only.
+    assert!(titles(&app, "q=ra").await.is_empty());
     // Operators of either search syntax are just punctuation here.
     assert!(titles(&app, "q=%22%2A%20OR%20%3A%2A%20%21")
         .await
