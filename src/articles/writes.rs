@@ -5,11 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::content::derive;
 use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
-use super::model::{self, ArticleChanges, NewArticle};
+use super::model::{self, Article, ArticleChanges, NewArticle};
 use super::present::{present, Shape};
 use super::routes::{etag_prefix, respond_one};
 use super::workflow::Status;
-use crate::auth::{policy, Caller};
+use crate::auth::{policy, Caller, Staff};
 use crate::db::slugs::base_slug;
 use crate::db::time::now;
 use crate::error::{ApiError, ApiResult, ProblemDetails};
@@ -109,8 +109,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let staff = policy::require_staff(&caller)?;
     let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
-    let in_progress = Status::from_db(&article.status)?.in_progress();
-    policy::require_article_writer(&caller, article.author_id, in_progress)?;
+    require_writer(&caller, &article)?;
     check_if_match(&req, &etag_prefix(&article))?;
     let body = body.into_inner()?;
     let author_id = match body.author_id {
@@ -176,9 +175,15 @@ pub async fn delete(
 ) -> ApiResult<HttpResponse> {
     policy::require_staff(&caller)?;
     let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
-    let in_progress = Status::from_db(&article.status)?.in_progress();
-    policy::require_article_writer(&caller, article.author_id, in_progress)?;
+    require_writer(&caller, &article)?;
     check_if_match(&req, &etag_prefix(&article))?;
     model::delete(&state.db, article.id, article.version).await?;
     Ok(no_content())
+}
+
+/// The policy check for changing or deleting `article` (contributors only
+/// while it is a work in progress).
+fn require_writer<'a>(caller: &'a Caller, article: &Article) -> ApiResult<&'a Staff> {
+    let in_progress = Status::from_db(&article.status)?.in_progress();
+    policy::require_article_writer(caller, article.author_id, in_progress)
 }

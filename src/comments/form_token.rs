@@ -29,6 +29,23 @@ pub fn issue(secret: &[u8], article_id: i64, now: u64) -> String {
     format!("{now}.{article_id}.{}", URL_SAFE_NO_PAD.encode(sig))
 }
 
+/// [`verify`] against each of `secrets` in turn (the current key, then
+/// retired ones, so forms served before a key rotation stay valid): the
+/// first answer that is not "not ours".
+pub fn verify_any<'a>(
+    secrets: impl IntoIterator<Item = &'a [u8]>,
+    article_id: i64,
+    token: &str,
+    now: u64,
+    ttl_secs: u64,
+) -> Result<u64, TokenError> {
+    secrets
+        .into_iter()
+        .map(|secret| verify(secret, article_id, token, now, ttl_secs))
+        .find(|result| !matches!(result, Err(TokenError::Invalid)))
+        .unwrap_or(Err(TokenError::Invalid))
+}
+
 /// Seconds since the form was served, if `token` is ours, for this article
 /// and not older than `ttl_secs`.
 pub fn verify(

@@ -125,12 +125,12 @@ pub async fn insert(db: &Db, new: NewComment) -> ApiResult<Comment> {
             Some(parent) => {
                 lock_threads!(conn, new.article_id);
                 comments::table
-                .find(parent)
-                .select(comments::visible)
-                .first::<bool>(conn)
-                .await
-                .optional()?
-                .unwrap_or(false)
+                    .find(parent)
+                    .select(comments::visible)
+                    .first::<bool>(conn)
+                    .await
+                    .optional()?
+                    .unwrap_or(false)
             }
         };
         let visible = parent_shown && new.status == APPROVED;

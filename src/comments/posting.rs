@@ -137,23 +137,13 @@ pub async fn create(
         ));
     }
     let depth = reply_depth(&state, &article, body.parent_id).await?;
-    // Forms served before a key rotation stay valid: try every key.
-    let unix = unix_now();
-    let verified = state
-        .config
-        .jwt_secrets()
-        .map(|secret| {
-            let secret = secret.expose().as_bytes();
-            form_token::verify(
-                secret,
-                article.id,
-                &body.form_token,
-                unix,
-                rules.form_ttl_secs,
-            )
-        })
-        .find(|result| !matches!(result, Err(TokenError::Invalid)))
-        .unwrap_or(Err(TokenError::Invalid));
+    let verified = form_token::verify_any(
+        state.config.jwt_secrets().map(|s| s.expose().as_bytes()),
+        article.id,
+        &body.form_token,
+        unix_now(),
+        rules.form_ttl_secs,
+    );
     let fill_secs = verified.map_err(|e| {
         let message = match e {
             TokenError::Invalid => "not a form token for this article",

@@ -1,5 +1,6 @@
 //! Sign-in, token rotation and revocation, forged tokens, throttling.
 
+use base64::Engine as _;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -32,7 +33,6 @@ const NEW_SECRET: &str = "rotated-secret-rotated-secret-0123456789ab";
 
 /// Claims of a token (its payload, unverified).
 fn claims_of(token: &str) -> Value {
-    use base64::Engine as _;
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -69,11 +69,7 @@ async fn rotated_keys_keep_earlier_tokens_and_forms_valid(app: TestApp) {
     let desk = fixtures::author(&app, "Rotation Desk").await;
     let story = fixtures::published(&app, &desk["id"], "Rotated", &[]).await;
     let id = story["id"].as_i64().unwrap();
-    let issued = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        - 60;
+    let issued = now() - 60;
     for (secret, expected) in [(TEST_JWT_SECRET, 202), (stranger, 422)] {
         let (status, body) = send_json(
             app.request(Method::POST, &format!("/api/v1/articles/{id}/comments"))
@@ -185,13 +181,7 @@ async fn forged_and_misused_tokens_are_401(app: TestApp) {
     let editor = fixtures::staff(&app, "editor").await;
     // Read the real claims to build variations of them.
     let payload = editor.token.split('.').nth(1).unwrap();
-    use base64::Engine as _;
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap();
+    let claims = claims_of(&editor.token);
     // Positive control: the same claims signed with the real key are accepted,
     // so every 401 below is caused by the one thing changed.
     assert_eq!(
