@@ -97,6 +97,12 @@ pub enum ApiError {
         /// Explanation.
         detail: String,
     },
+    /// 409: a unique value (a slug, an email…) is already taken.
+    #[error("{field}: already taken")]
+    Duplicate {
+        /// The request field holding the value (the column that clashed).
+        field: String,
+    },
     /// 409: a well-formed reference to something that does not exist (yet),
     /// e.g. an unknown tag slug or author id.
     #[error("{field}: {detail}")]
@@ -169,6 +175,7 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
             Self::UnknownReference { .. } => "unknown_reference",
+            Self::Duplicate { .. } => "duplicate",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
@@ -199,6 +206,7 @@ impl ApiError {
             Self::UnknownReference { field, detail } => {
                 vec![FieldError::new(*field, detail.clone())]
             }
+            Self::Duplicate { field } => vec![FieldError::new(field, "already taken")],
             _ => Vec::new(),
         };
         problem(status, self.code(), detail, errors)
@@ -231,7 +239,9 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
-            Self::Conflict { .. } | Self::UnknownReference { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::UnknownReference { .. } | Self::Duplicate { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -283,13 +293,12 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind as Kind, Error};
         match err {
             Error::NotFound => Self::NotFound("resource not found".to_owned()),
-            Error::DatabaseError(Kind::UniqueViolation, info) => {
-                tracing::debug!(constraint = ?info.constraint_name(), "unique violation");
-                Self::Conflict {
-                    code: "duplicate",
-                    detail: "a resource with the same unique value already exists".to_owned(),
-                }
-            }
+            Error::DatabaseError(Kind::UniqueViolation, info) => Self::Duplicate {
+                field: clashing_column(info.as_ref()).unwrap_or_else(|| {
+                    tracing::warn!(constraint = ?info.constraint_name(), "unique violation on an unknown column");
+                    "id".to_owned()
+                }),
+            },
             Error::DatabaseError(Kind::ForeignKeyViolation, _) => Self::Conflict {
                 code: "referenced",
                 detail: "the change conflicts with related resources".to_owned(),
@@ -302,6 +311,38 @@ impl From<diesel::result::Error> for ApiError {
             }
             other => Self::Internal(other.to_string()),
         }
+    }
+}
+
+/// The column a unique violation names: PostgreSQL's detail reads
+/// `Key (slug)=(…) already exists.`, SQLite's message
+/// `UNIQUE constraint failed: tags.slug`. Columns are named like the request
+/// fields that fill them.
+fn clashing_column(info: &dyn diesel::result::DatabaseErrorInformation) -> Option<String> {
+    if let Some(columns) = info
+        .details()
+        .and_then(|d| d.strip_prefix("Key ("))
+        .and_then(|d| d.split_once(")=").map(|(columns, _)| columns))
+    {
+        return Some(columns.to_owned());
+    }
+    let columns = info.message().strip_prefix("UNIQUE constraint failed: ")?;
+    let names: Vec<&str> = columns
+        .split(", ")
+        .map(|c| c.rsplit('.').next().unwrap_or(c))
+        .collect();
+    Some(names.join(", "))
+}
+
+/// `Option` → 404 for model lookups: `find(…).await?.or_not_found("tag")?`.
+pub trait OrNotFound<T> {
+    /// The value, or a 404 saying `what` was not found.
+    fn or_not_found(self, what: &str) -> ApiResult<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn or_not_found(self, what: &str) -> ApiResult<T> {
+        self.ok_or_else(|| ApiError::NotFound(format!("{what} not found")))
     }
 }
 

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiResult, ProblemDetails};
+use crate::api_docs::responses::Unavailable;
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// How long `/health/ready` waits for the database.
@@ -26,10 +27,11 @@ pub struct HealthResponse {
 
 /// Liveness: the process is up and serving HTTP. Never touches the database.
 #[utoipa::path(
-    get, path = "/health/live", tag = "health", operation_id = "get_health_live",
+    tag = "health", operation_id = "get_health_live",
     security(()),
     responses((status = 200, description = "The process is alive", body = HealthResponse))
 )]
+#[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -41,15 +43,14 @@ pub async fn live() -> HttpResponse {
 
 /// Readiness: the database answers a ping within 2 seconds.
 #[utoipa::path(
-    get, path = "/health/ready", tag = "health", operation_id = "get_health_ready",
+    tag = "health", operation_id = "get_health_ready",
     security(()),
     responses(
         (status = 200, description = "Ready to serve traffic", body = HealthResponse),
-        (status = 503, description = "The database is unreachable", body = ProblemDetails,
-         content_type = "application/problem+json",
-         headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))
+        Unavailable,
     )
 )]
+#[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     state.db.ping(READY_TIMEOUT).await?;
     Ok(HttpResponse::Ok()

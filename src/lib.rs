@@ -1,9 +1,10 @@
 //! Headless CMS: articles, authors, tags and comments as a JSON REST API over
-//! PostgreSQL or embedded SQLite.
+//! PostgreSQL or embedded SQLite. `docs/architecture.md` maps the modules.
 
 #[macro_use]
 pub mod db;
 
+pub mod api_docs;
 pub mod api_keys;
 pub mod articles;
 pub mod auth;
@@ -12,17 +13,9 @@ pub mod cli;
 pub mod commands;
 pub mod comments;
 pub mod config;
-pub mod docs_ui;
 pub mod error;
-pub mod extractors;
 pub mod health;
 pub mod http;
-pub mod json_int;
-pub mod middleware;
-pub mod openapi;
-pub mod openapi_refine;
-pub mod patch;
-pub mod request_log;
 pub mod routes;
 pub mod seed;
 pub mod startup;
@@ -31,5 +24,5 @@ pub mod tags;
 pub mod telemetry;
 pub mod text;
 pub mod throttle;
+pub mod types;
 pub mod users;
-pub mod validation;

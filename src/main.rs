@@ -7,7 +7,7 @@ use cms::cli::{Cli, Command};
 use cms::config::Config;
 use cms::db::migrate;
 use cms::startup::Application;
-use cms::{commands, openapi, telemetry};
+use cms::{api_docs, commands, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();
         return match out
-            .write_all(openapi::spec_json().as_bytes())
+            .write_all(api_docs::spec_json().as_bytes())
             .and_then(|()| out.flush())
         {
             Ok(()) => ExitCode::SUCCESS,

@@ -1,72 +1,116 @@
-//! The one route table. Each path lists its methods; any other method gets
-//! 405 with an `Allow` header, and unknown paths get a problem+json 404.
+//! The one route list. Every handler is registered here once: the router
+//! takes its path and method from the handler's `#[get("…")]`-style
+//! attribute, and the OpenAPI document collects the same handlers (with
+//! their `#[utoipa::path]`) from this list. A documented path asked with a
+//! method it does not have gets 405 with an `Allow` header; unknown paths
+//! get a problem+json 404.
 
-use actix_web::web::{self, ServiceConfig};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::articles::{actions, routes as articles, writes};
-use crate::{api_keys, auth, authors, comments, docs_ui, health, openapi, tags, users};
+use crate::error::ApiError;
+use crate::{api_docs, api_keys, auth, authors, comments, health, tags, users};
 
-/// Registers a path with its method handlers and a 405 fallback.
-macro_rules! resource {
-    ($cfg:expr, $path:expr, $($method:ident => $handler:expr),+ $(,)?) => {{
-        let allow: String = [$(stringify!($method)),+].join(", ").to_uppercase();
-        $cfg.service(
-            web::resource($path)
-                $(.route(web::$method().to($handler)))+
-                .default_service(web::to(move || {
-                    let allow = allow.clone();
-                    async move { Err::<actix_web::HttpResponse, _>($crate::error::ApiError::MethodNotAllowed { allow }) }
-                })),
-        );
-    }};
+/// Every documented route. The router tries them in this order, so the
+/// busiest public reads come first.
+pub fn api(cfg: &mut ServiceConfig) {
+    cfg.service(articles::get)
+        .service(articles::list)
+        .service(articles::related)
+        .service(comments::routes::list_for_article)
+        .service(authors::routes::get)
+        .service(authors::routes::list)
+        .service(tags::routes::get)
+        .service(tags::routes::list)
+        .service(comments::posting::form)
+        .service(comments::posting::create)
+        .service(writes::create)
+        .service(writes::update)
+        .service(writes::delete)
+        .service(actions::submit)
+        .service(actions::publish)
+        .service(actions::unpublish)
+        .service(actions::archive)
+        .service(comments::moderation::list)
+        .service(comments::moderation::get)
+        .service(comments::moderation::update)
+        .service(comments::moderation::delete)
+        .service(authors::routes::create)
+        .service(authors::routes::update)
+        .service(authors::routes::delete)
+        .service(tags::routes::create)
+        .service(tags::routes::update)
+        .service(tags::routes::delete)
+        .service(auth::routes::login)
+        .service(auth::routes::refresh)
+        .service(auth::routes::logout)
+        .service(auth::routes::me)
+        .service(auth::routes::change_password)
+        .service(users::routes::list)
+        .service(users::routes::get)
+        .service(users::routes::create)
+        .service(users::routes::update)
+        .service(users::routes::delete)
+        .service(api_keys::routes::list)
+        .service(api_keys::routes::get)
+        .service(api_keys::routes::create)
+        .service(api_keys::routes::delete)
+        .service(health::live)
+        .service(health::ready)
+        .service(api_docs::spec);
 }
 
-/// Mounts every route of the service.
-pub fn configure(cfg: &mut ServiceConfig) {
-    resource!(cfg, "/health/live", get => health::live);
-    resource!(cfg, "/health/ready", get => health::ready);
+/// After [`api`]: every documented path answers the methods it lacks with
+/// 405 and the `Allow` header; then the documentation UI (last, since
+/// `/docs/{path:.*}` is a regex match API requests should not pay for).
+pub fn fallbacks(cfg: &mut web::ServiceConfig) {
+    for (path, allow) in allowed_methods() {
+        cfg.service(web::resource(path.as_str()).default_service(not_allowed(allow)));
+    }
+    cfg.service(
+        web::resource("/docs")
+            .get(api_docs::ui::redirect)
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/docs/{path:.*}")
+            .get(api_docs::ui::asset)
+            .default_service(not_allowed("GET")),
+    );
+}
 
-    resource!(cfg, "/api/v1/articles", get => articles::list, post => writes::create);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}",
-        get => articles::get, patch => writes::update, delete => writes::delete);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/related", get => articles::related);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/comments",
-        get => comments::routes::list_for_article, post => comments::posting::create);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/comment-form", get => comments::posting::form);
-    resource!(cfg, "/api/v1/comments", get => comments::moderation::list);
-    resource!(cfg, "/api/v1/comments/{id}",
-        get => comments::moderation::get, patch => comments::moderation::update,
-        delete => comments::moderation::delete);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/submit", post => actions::submit);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/publish", post => actions::publish);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/unpublish", post => actions::unpublish);
-    resource!(cfg, "/api/v1/articles/{id_or_slug}/archive", post => actions::archive);
+/// A handler answering 405 with `Allow: allow`.
+fn not_allowed(allow: &str) -> actix_web::Route {
+    let allow = allow.to_owned();
+    web::to(move || {
+        let allow = allow.clone();
+        async move { Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+    })
+}
 
-    resource!(cfg, "/api/v1/authors", get => authors::routes::list, post => authors::routes::create);
-    resource!(cfg, "/api/v1/authors/{id_or_slug}",
-        get => authors::routes::get, patch => authors::routes::update, delete => authors::routes::delete);
-
-    resource!(cfg, "/api/v1/auth/login", post => auth::routes::login);
-    resource!(cfg, "/api/v1/auth/refresh", post => auth::routes::refresh);
-    resource!(cfg, "/api/v1/auth/logout", post => auth::routes::logout);
-    resource!(cfg, "/api/v1/me", get => auth::routes::me);
-    resource!(cfg, "/api/v1/me/password", post => auth::routes::change_password);
-
-    resource!(cfg, "/api/v1/users", get => users::routes::list, post => users::routes::create);
-    resource!(cfg, "/api/v1/users/{id}",
-        get => users::routes::get, patch => users::routes::update, delete => users::routes::delete);
-
-    resource!(cfg, "/api/v1/api-keys", get => api_keys::routes::list, post => api_keys::routes::create);
-    resource!(cfg, "/api/v1/api-keys/{id}",
-        get => api_keys::routes::get, delete => api_keys::routes::delete);
-
-    resource!(cfg, "/api/v1/tags", get => tags::routes::list, post => tags::routes::create);
-    resource!(cfg, "/api/v1/tags/{id_or_slug}",
-        get => tags::routes::get, patch => tags::routes::update, delete => tags::routes::delete);
-
-    // Last: the router tries resources in order, and `/docs/{path:.*}` is a
-    // regex match that API requests should not pay for.
-    resource!(cfg, "/openapi.json", get => openapi::spec);
-    resource!(cfg, "/docs", get => docs_ui::redirect);
-    resource!(cfg, "/docs/{path:.*}", get => docs_ui::asset);
+/// Each documented path with its methods (`GET, POST`), from the document.
+fn allowed_methods() -> &'static BTreeMap<String, String> {
+    static ALLOWED: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    ALLOWED.get_or_init(|| {
+        let doc: serde_json::Value =
+            serde_json::from_str(api_docs::spec_json()).expect("the OpenAPI document is JSON");
+        doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(path, item)| {
+                let methods: Vec<String> = item
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(method, _)| method.to_uppercase())
+                    .collect();
+                (path.clone(), methods.join(", "))
+            })
+            .collect()
+    })
 }

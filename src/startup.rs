@@ -13,10 +13,10 @@ use actix_web::{http, web, App, HttpServer};
 
 use crate::config::Config;
 use crate::db::{migrate, Db};
-use crate::extractors;
 use crate::http::body_deadline::body_deadline;
-use crate::middleware::{problem_fallback, security_headers};
-use crate::request_log::request_log;
+use crate::http::extractors;
+use crate::http::middleware::{problem_fallback, security_headers};
+use crate::http::request_log::request_log;
 use crate::routes;
 use crate::state::AppState;
 
@@ -98,7 +98,12 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::PayloadConfig::new(config.json_body_limit))
             .app_data(extractors::path_config())
             .app_data(extractors::query_config())
-            .configure(routes::configure)
+            .configure(|cfg| {
+                routes::api(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                    cfg,
+                ))
+            })
+            .configure(routes::fallbacks)
             .default_service(web::to(extractors::route_not_found))
             .wrap(from_fn(body_deadline))
             // CORS refusals (answered by the CORS layer itself) pass through

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::auth::{Caller, Credentials};
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Conn, Db};
+use crate::error::ApiResult;
 
 /// What handlers need: the database pool and the configuration.
 #[derive(Clone, Debug)]
@@ -12,4 +14,14 @@ pub struct AppState {
     pub db: Db,
     /// Service configuration.
     pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Starts a request's unit of work: one connection, and the caller
+    /// resolved on it.
+    pub async fn open(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {
+        let mut conn = self.db.conn().await?;
+        let caller = credentials.resolve(&mut conn).await?;
+        Ok((conn, caller))
+    }
 }

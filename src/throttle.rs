@@ -8,7 +8,7 @@ use diesel_async::RunQueryDsl;
 
 use crate::db::schema::throttle_buckets;
 use crate::db::time::now;
-use crate::db::Db;
+use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
 
 /// A limit: `max` hits per `window_secs`.
@@ -21,13 +21,13 @@ pub struct Limit {
 }
 
 /// 429 if `key` is currently over its limit (does not count a hit).
-pub async fn check(db: &Db, key: &str) -> ApiResult<()> {
+pub async fn check(conn: &mut Conn, key: &str) -> ApiResult<()> {
     let at = now();
-    let blocked: Option<Option<NaiveDateTime>> = with_conn!(db, conn => {
+    let blocked: Option<Option<NaiveDateTime>> = run!(conn, c => {
         throttle_buckets::table
             .filter(throttle_buckets::key.eq(key))
             .select(throttle_buckets::blocked_until)
-            .first(conn)
+            .first(c)
             .await
             .optional()?
     });
@@ -42,16 +42,16 @@ pub async fn check(db: &Db, key: &str) -> ApiResult<()> {
 ///
 /// Every step is one atomic statement, so concurrent hits are all counted
 /// and never collide (no read-then-write race).
-pub async fn hit(db: &Db, key: &str, limit: Limit) -> ApiResult<()> {
+pub async fn hit(conn: &mut Conn, key: &str, limit: Limit) -> ApiResult<()> {
     let at = now();
     let window = Duration::seconds(limit.window_secs as i64);
-    let (hits, start) = count_hit(db, key, at, at - window).await?;
+    let (hits, start) = count_hit(conn, key, at, at - window).await?;
     if hits as u32 >= limit.max {
         let until = start + window;
-        with_conn!(db, conn => {
+        run!(conn, c => {
             diesel::update(throttle_buckets::table.filter(throttle_buckets::key.eq(key)))
                 .set(throttle_buckets::blocked_until.eq(until))
-                .execute(conn)
+                .execute(c)
                 .await?
         });
         if hits as u32 > limit.max {
@@ -65,7 +65,7 @@ pub async fn hit(db: &Db, key: &str, limit: Limit) -> ApiResult<()> {
 /// the last one began at or before `cutoff`); returns the hits and the
 /// window start.
 async fn count_hit(
-    db: &Db,
+    conn: &mut Conn,
     key: &str,
     at: NaiveDateTime,
     cutoff: NaiveDateTime,
@@ -73,7 +73,7 @@ async fn count_hit(
     // A few rounds at most: each retry means another request just moved the
     // bucket on, and the next round sees its result.
     for _ in 0..4 {
-        let counted: Option<(i32, NaiveDateTime)> = with_conn!(db, conn => {
+        let counted: Option<(i32, NaiveDateTime)> = run!(conn, c => {
             diesel::update(
                 throttle_buckets::table
                     .filter(throttle_buckets::key.eq(key))
@@ -81,14 +81,14 @@ async fn count_hit(
             )
             .set(throttle_buckets::hits.eq(throttle_buckets::hits + 1))
             .returning((throttle_buckets::hits, throttle_buckets::window_start))
-            .get_result(conn)
+            .get_result(c)
             .await
             .optional()?
         });
         if let Some(counted) = counted {
             return Ok(counted);
         }
-        let inserted = with_conn!(db, conn => {
+        let inserted = run!(conn, c => {
             diesel::insert_into(throttle_buckets::table)
                 .values((
                     throttle_buckets::key.eq(key),
@@ -97,13 +97,13 @@ async fn count_hit(
                     throttle_buckets::blocked_until.eq(None::<NaiveDateTime>),
                 ))
                 .on_conflict_do_nothing()
-                .execute(conn)
+                .execute(c)
                 .await?
         });
         if inserted == 1 {
             return Ok((1, at));
         }
-        let restarted = with_conn!(db, conn => {
+        let restarted = run!(conn, c => {
             diesel::update(
                 throttle_buckets::table
                     .filter(throttle_buckets::key.eq(key))
@@ -114,7 +114,7 @@ async fn count_hit(
                 throttle_buckets::window_start.eq(at),
                 throttle_buckets::blocked_until.eq(None::<NaiveDateTime>),
             ))
-            .execute(conn)
+            .execute(c)
             .await?
         });
         if restarted == 1 {
@@ -127,10 +127,10 @@ async fn count_hit(
 }
 
 /// Forgets `key` (e.g. after a successful login).
-pub async fn clear(db: &Db, key: &str) -> ApiResult<()> {
-    with_conn!(db, conn => {
+pub async fn clear(conn: &mut Conn, key: &str) -> ApiResult<()> {
+    run!(conn, c => {
         diesel::delete(throttle_buckets::table.filter(throttle_buckets::key.eq(key)))
-            .execute(conn)
+            .execute(c)
             .await?;
     });
     Ok(())

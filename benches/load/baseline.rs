@@ -15,10 +15,12 @@ use cms::http::params::IdOrSlug;
 
 async fn article(db: web::Data<Db>, slug: web::Path<String>) -> HttpResponse {
     let at = now();
-    let row = model::find(&db, &IdOrSlug::Slug(slug.into_inner()), Some(at))
+    let mut conn = db.conn().await.expect("connection");
+    let row = model::find(&mut conn, &IdOrSlug::Slug(slug.into_inner()), Some(at))
         .await
+        .expect("query")
         .expect("article");
-    let mut body = present(&db, vec![row], &Shape::default(), at)
+    let mut body = present(&mut conn, vec![row], &Shape::default(), at)
         .await
         .expect("present");
     HttpResponse::Ok()
@@ -55,7 +57,8 @@ async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpR
         search,
     };
     let sort = Sort::default();
-    let page = listing::list(db, &filter, sort, None, 0, 20)
+    let mut conn = db.conn().await.expect("connection");
+    let page = listing::list(&mut conn, &filter, sort, None, 0, 20)
         .await
         .expect("list");
     let next_cursor = page
@@ -66,7 +69,9 @@ async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpR
                 .map(|row| CursorKey::of(row, sort).encode())
         })
         .flatten();
-    let data = present(db, page.rows, shape, at).await.expect("present");
+    let data = present(&mut conn, page.rows, shape, at)
+        .await
+        .expect("present");
     let meta = ListMeta {
         page: Some(1),
         per_page: 20,

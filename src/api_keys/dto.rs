@@ -7,44 +7,17 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::ApiKey;
+use super::scope::KeyScope;
 use crate::db::time::utc;
-
-/// What a key may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyScope {
-    /// Published content only.
-    Read,
-    /// Also unpublished content (drafts, scheduled), read-only.
-    Preview,
-}
-
-impl KeyScope {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::Preview => "preview",
-        }
-    }
-}
+use crate::types::NonBlank;
 
 /// Body of `POST /api/v1/api-keys`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     /// What the key is for.
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        format = "text",
-        example = "news site frontend",
-        min_length = 1,
-        max_length = 100
-    )]
-    pub name: String,
+    #[schema(inline, example = "news site frontend")]
+    pub name: NonBlank<100>,
     /// `read` or `preview`.
     pub scope: KeyScope,
     /// When the key stops working (never when omitted).
@@ -61,7 +34,7 @@ pub struct ApiKeyResponse {
     /// Public part of the key, to recognise it.
     pub prefix: String,
     /// `read` or `preview`.
-    pub scope: String,
+    pub scope: KeyScope,
     /// Expiry.
     pub expires_at: Option<DateTime<Utc>>,
     /// Last use (to the minute).

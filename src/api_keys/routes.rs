@@ -1,69 +1,65 @@
 //! API key management (admins only).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse};
 use super::model;
-use crate::auth::{policy, Caller};
+use crate::api_docs::responses::{
+    BadRequest, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
+};
+use crate::auth::{policy, Credentials};
 use crate::db::time::{now, to_stored};
-use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::Visibility;
-use crate::http::pagination::{list_response, ListMeta, ListResponse, PageRequest};
+use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::parse_id;
+use crate::http::validation::Valid;
 use crate::http::{created, fresh, no_content, PageParams};
 use crate::state::AppState;
-use crate::validation::Valid;
 
-/// List API keys (admins). Secrets are never shown again.
+/// List API keys, newest first (admins). Secrets are never shown again.
 #[utoipa::path(
-    get, path = "/api/v1/api-keys", tag = "api-keys", operation_id = "list_api_keys",
+    tag = "api-keys", operation_id = "list_api_keys",
     params(PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of keys", body = ListResponse<ApiKeyResponse>, headers(("Link" = String))),
-        (status = 400, description = "Invalid query parameter", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, Unavailable,
     )
 )]
+#[get("/api/v1/api-keys")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_admin(&caller)?;
-    let page = PageRequest::from_params(params.page, params.per_page, None)?;
-    let (rows, total) = model::list(&state.db, page.offset(), i64::from(page.per_page())).await?;
+    let page = PageRequest::pages(&params)?;
+    let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
     let data: Vec<ApiKeyResponse> = rows.into_iter().map(ApiKeyResponse::from).collect();
-    let meta = ListMeta {
-        page: page.page(),
-        per_page: page.per_page(),
-        total,
-        next_cursor: None,
-    };
-    list_response(&req, &page, data, meta, Visibility::Private)
+    page_response(&req, &page, data, total, Visibility::Private)
 }
 
-/// Create an API key (admins). The answer holds the secret, once.
+/// Create an API key (admins). The answer holds the secret, once. 422 for
+/// an expiry in the past.
 #[utoipa::path(
-    post, path = "/api/v1/api-keys", tag = "api-keys", operation_id = "create_api_key",
+    tag = "api-keys", operation_id = "create_api_key",
     request_body = CreateApiKeyRequest,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = CreatedApiKeyResponse, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values (e.g. expiry in the past)", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, Unavailable,
     )
 )]
+#[post("/api/v1/api-keys")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     body: Valid<CreateApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     let admin = policy::require_admin(&caller)?;
     let body = body.into_inner()?;
     let expires_at = body.expires_at.map(to_stored);
@@ -73,14 +69,9 @@ pub async fn create(
             "must be in the future",
         ));
     }
-    let (key, secret) = model::create(
-        &state.db,
-        body.name.trim().to_owned(),
-        body.scope.as_str(),
-        expires_at,
-        admin.user_id,
-    )
-    .await?;
+    let name = body.name.trim().to_owned();
+    let (key, secret) =
+        model::create(&mut conn, name, body.scope, expires_at, admin.user_id).await?;
     let location = format!("/api/v1/api-keys/{}", key.id);
     Ok(created(
         location,
@@ -93,44 +84,48 @@ pub async fn create(
 
 /// One API key (admins); its secret is never shown again.
 #[utoipa::path(
-    get, path = "/api/v1/api-keys/{id}", tag = "api-keys", operation_id = "get_api_key",
+    tag = "api-keys", operation_id = "get_api_key",
     params(("id" = i64, Path, description = "Key id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The key", body = ApiKeyResponse),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such key", body = ProblemDetails, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/api-keys/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_admin(&caller)?;
-    let key = model::find(&state.db, parse_id(&path, "API key")?).await?;
+    let key = model::find(&mut conn, parse_id(&path, "API key")?)
+        .await?
+        .or_not_found("API key")?;
     Ok(fresh(&ApiKeyResponse::from(key)))
 }
 
 /// Revoke an API key (admins); it stops working at once.
 #[utoipa::path(
-    delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", operation_id = "delete_api_key",
+    tag = "api-keys", operation_id = "delete_api_key",
     params(("id" = i64, Path, description = "Key id")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such key", body = ProblemDetails, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound, Unavailable,
     )
 )]
+#[delete("/api/v1/api-keys/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_admin(&caller)?;
-    model::delete(&state.db, parse_id(&path, "API key")?).await?;
+    if !model::delete(&mut conn, parse_id(&path, "API key")?).await? {
+        return Err(ApiError::NotFound("API key not found".to_owned()));
+    }
     Ok(no_content())
 }

@@ -1,136 +1,143 @@
 //! Workflow actions: `POST /api/v1/articles/{id_or_slug}/{submit|publish|unpublish|archive}`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 
 use super::dto::{ArticleResponse, PublishRequest};
 use super::model;
 use super::present::Shape;
 use super::routes::respond_one;
-use super::workflow::{transition, Action, Status};
-use crate::auth::{policy, Caller};
+use super::workflow::{transition, Action};
+use super::writes::changed_meanwhile;
+use crate::api_docs::responses::{
+    BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
+    Unavailable,
+};
+use crate::auth::{policy, Credentials};
 use crate::db::time::{now, to_stored};
-use crate::error::{ApiResult, ProblemDetails};
-use crate::http::caching::{check_if_match, Visibility};
+use crate::error::{ApiResult, OrNotFound};
+use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
 
-/// Submit a draft for review (draft → in_review).
+/// Submit a draft for review (draft → in_review). The article's writer or
+/// an editor may; 409 unless it is a draft.
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id_or_slug}/submit", tag = "workflow", operation_id = "submit_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    tag = "workflow", operation_id = "submit_article",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Now in review", body = ArticleResponse),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not your article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, Unavailable,
     )
 )]
+#[post("/api/v1/articles/{id_or_slug}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    apply(&state, &req, &caller, &path, Action::Submit, None).await
+    apply(&state, &req, auth, &path, Action::Submit, None).await
 }
 
 /// Publish now, or schedule with a future `publish_at` (draft, in_review or
-/// scheduled → published/scheduled). The body is optional.
+/// scheduled → published/scheduled). The body is optional. Authors publish
+/// their own articles, editors any; contributors never (403). 409 when
+/// already published or archived.
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id_or_slug}/publish", tag = "workflow", operation_id = "publish_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    tag = "workflow", operation_id = "publish_article",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
     request_body(content = Option<PublishRequest>, description = "Optional schedule", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published or scheduled", body = ArticleResponse),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Contributors cannot publish; not your article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Already published or archived", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, Unavailable,
     )
 )]
+#[post("/api/v1/articles/{id_or_slug}/publish")]
 pub async fn publish(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let request: PublishRequest = crate::extractors::optional_json(&req, &body)?;
+    let request: PublishRequest = crate::http::extractors::optional_json(&req, &body)?;
     let at = request.publish_at.map(to_stored);
-    apply(&state, &req, &caller, &path, Action::Publish, at).await
+    apply(&state, &req, auth, &path, Action::Publish, at).await
 }
 
-/// Take an article back to draft (published, scheduled or archived → draft).
+/// Take an article back to draft (published, scheduled or archived → draft);
+/// 409 from any other status. Who may: as for publishing.
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id_or_slug}/unpublish", tag = "workflow", operation_id = "unpublish_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    tag = "workflow", operation_id = "unpublish_article",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Back to draft", body = ArticleResponse),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Not published, scheduled or archived", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, Unavailable,
     )
 )]
+#[post("/api/v1/articles/{id_or_slug}/unpublish")]
 pub async fn unpublish(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    apply(&state, &req, &caller, &path, Action::Unpublish, None).await
+    apply(&state, &req, auth, &path, Action::Unpublish, None).await
 }
 
-/// Archive a published article (published → archived): it leaves public reads.
+/// Archive a published article (published → archived): it leaves public
+/// reads. 409 unless published. Who may: as for publishing.
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id_or_slug}/archive", tag = "workflow", operation_id = "archive_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    tag = "workflow", operation_id = "archive_article",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Archived", body = ArticleResponse),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Not published", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, Unavailable,
     )
 )]
+#[post("/api/v1/articles/{id_or_slug}/archive")]
 pub async fn archive(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    apply(&state, &req, &caller, &path, Action::Archive, None).await
+    apply(&state, &req, auth, &path, Action::Archive, None).await
 }
 
 async fn apply(
     state: &AppState,
     req: &HttpRequest,
-    caller: &Caller,
+    auth: Credentials,
     path: &str,
     action: Action,
     at: Option<chrono::NaiveDateTime>,
 ) -> ApiResult<HttpResponse> {
-    policy::require_staff(caller)?;
-    let article = model::find(&state.db, &IdOrSlug::parse(path, "article")?, None).await?;
+    let key = IdOrSlug::parse(path, "article")?;
+    let (mut conn, caller) = state.open(auth).await?;
+    policy::require_staff(&caller)?;
+    let article = model::find(&mut conn, &key, None)
+        .await?
+        .or_not_found("article")?;
     match action {
-        Action::Submit => policy::require_article_editor(caller, article.author_id)?,
-        _ => policy::require_publisher(caller, article.author_id)?,
+        Action::Submit => policy::require_article_editor(&caller, article.author_id)?,
+        _ => policy::require_publisher(&caller, article.author_id)?,
     };
     check_if_match(req, &super::routes::etag_prefix(&article))?;
     let now = now();
-    let from = Status::from_db(&article.status)?.effective(article.published_at, now);
+    let from = article.status.effective(article.published_at, now);
     let change = transition(action, from, article.published_at, at, now)?;
-    let updated = model::set_status(&state.db, article.id, article.version, change).await?;
-    respond_one(state, req, updated, &Shape::full(), Visibility::Private).await
+    // Written only if the article is still at the version checked above.
+    let updated = model::set_status(&mut conn, article.id, article.version, change)
+        .await?
+        .ok_or_else(changed_meanwhile)?;
+    respond_one(&mut conn, req, updated, &Shape::full(), Visibility::Private).await
 }

@@ -10,6 +10,9 @@
 
 use chrono::{DateTime, NaiveDateTime};
 
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
+
 use super::listing::{CursorKey, Sort};
 use crate::error::{ApiError, FieldError};
 
@@ -19,6 +22,24 @@ pub const CURSOR_PATTERN: &str =
 
 /// Longest cursor (a title cursor of 800 bytes plus the id).
 pub const CURSOR_MAX_LEN: usize = 1625;
+
+/// The `cursor` parameter as the OpenAPI document describes it.
+pub struct Cursor;
+
+impl PartialSchema for Cursor {
+    fn schema() -> RefOr<Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(CURSOR_PATTERN))
+            .max_length(Some(CURSOR_MAX_LEN))
+            .description(Some(
+                "A position in a list: `meta.next_cursor` of the page before",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Cursor {}
 
 fn code(sort: Sort) -> &'static str {
     match sort {

@@ -2,67 +2,52 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::schema::AnyOfBuilder;
+use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use validator::Validate;
 
+use super::cursor::Cursor;
 use super::listing::Sort;
 use super::workflow::Status;
 use crate::authors::dto::AuthorResponse;
 use crate::tags::dto::TagSummary;
+use crate::types::{HttpUrl, NonBlank, Slug, Text};
 
 /// Body of `POST /api/v1/articles`. Status always starts as `draft`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArticleRequest {
     /// Headline.
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        format = "text",
-        example = "Iran, Russia Cooperate for Peace in Persian Gulf",
-        min_length = 1,
-        max_length = 200
-    )]
-    pub title: String,
+    #[schema(inline, example = "Iran, Russia Cooperate for Peace in Persian Gulf")]
+    pub title: NonBlank<200>,
     /// URL slug; generated from the title when omitted (collisions get `-2`, `-3`…).
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// Markdown source, stored byte-for-byte.
-    #[validate(length(max = 200000))]
-    #[schema(max_length = 200000)]
-    pub body: String,
+    #[schema(inline)]
+    pub body: Text<200000>,
     /// Teaser; the first paragraph of the body when omitted.
-    #[validate(length(max = 1000))]
-    #[schema(max_length = 1000)]
-    pub excerpt: Option<String>,
+    #[schema(inline)]
+    pub excerpt: Option<Text<1000>>,
     /// Author id; editors may choose any author, others write as themselves.
-    #[serde(default, deserialize_with = "crate::json_int::optional")]
+    #[serde(default, deserialize_with = "crate::http::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
     /// Tag slugs, in display order (existing tags only).
     #[serde(default)]
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
-    pub tags: Vec<String>,
+    #[schema(inline, max_items = 20)]
+    pub tags: Vec<Text<200>>,
     /// Lead image URL (http/https).
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", max_length = 2048)]
-    pub featured_image_url: Option<String>,
+    pub featured_image_url: Option<HttpUrl>,
     /// SEO title.
-    #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
-    pub meta_title: Option<String>,
+    #[schema(inline)]
+    pub meta_title: Option<Text<200>>,
     /// SEO description.
-    #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
-    pub meta_description: Option<String>,
+    #[schema(inline)]
+    pub meta_description: Option<Text<500>>,
     /// Canonical URL (http/https).
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", max_length = 2048)]
-    pub canonical_url: Option<String>,
+    pub canonical_url: Option<HttpUrl>,
     /// Whether readers may comment (default true).
     pub comments_open: Option<bool>,
 }
@@ -70,63 +55,51 @@ pub struct CreateArticleRequest {
 /// Body of `PATCH /api/v1/articles/{id}`: only the fields given change;
 /// `null` clears an optional field. Status changes go through the workflow
 /// actions, never through PATCH.
-#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticleRequest {
     /// Headline.
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(format = "text", min_length = 1, max_length = 200)]
-    pub title: Option<String>,
+    #[schema(inline)]
+    pub title: Option<NonBlank<200>>,
     /// URL slug.
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// Markdown source.
-    #[validate(length(max = 200000))]
-    #[schema(max_length = 200000)]
-    pub body: Option<String>,
+    #[schema(inline)]
+    pub body: Option<Text<200000>>,
     /// Teaser; `null` returns to the first-paragraph fallback.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(length(max = 1000))]
-    #[schema(value_type = Option<String>, max_length = 1000)]
-    pub excerpt: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(inline, value_type = Option<Text<1000>>)]
+    pub excerpt: Option<Option<Text<1000>>>,
     /// Author id (editors only may move an article to another author).
-    #[serde(default, deserialize_with = "crate::json_int::optional")]
+    #[serde(default, deserialize_with = "crate::http::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
     /// Tag slugs; replaces the whole list.
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
-    pub tags: Option<Vec<String>>,
+    #[schema(inline, max_items = 20)]
+    pub tags: Option<Vec<Text<200>>>,
     /// Lead image URL; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
-    pub featured_image_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(value_type = Option<HttpUrl>)]
+    pub featured_image_url: Option<Option<HttpUrl>>,
     /// SEO title; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(length(max = 200))]
-    #[schema(value_type = Option<String>, max_length = 200)]
-    pub meta_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(inline, value_type = Option<Text<200>>)]
+    pub meta_title: Option<Option<Text<200>>>,
     /// SEO description; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(length(max = 500))]
-    #[schema(value_type = Option<String>, max_length = 500)]
-    pub meta_description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(inline, value_type = Option<Text<500>>)]
+    pub meta_description: Option<Option<Text<500>>>,
     /// Canonical URL; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
-    pub canonical_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(value_type = Option<HttpUrl>)]
+    pub canonical_url: Option<Option<HttpUrl>>,
     /// Whether readers may comment.
     pub comments_open: Option<bool>,
 }
 
 /// Optional body of `POST /api/v1/articles/{id}/publish`.
-#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     /// Publish at this future instant (schedules the article); omitted or
@@ -187,35 +160,114 @@ pub struct ArticleResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Fields `fields=` may name.
-pub const ARTICLE_FIELDS: &[&str] = &[
-    "id",
-    "slug",
-    "title",
-    "excerpt",
-    "body",
-    "body_html",
-    "status",
-    "publish_at",
-    "published_at",
-    "author_id",
-    "author",
-    "tags",
-    "featured_image_url",
-    "meta_title",
-    "meta_description",
-    "canonical_url",
-    "reading_time_minutes",
-    "word_count",
-    "comments_open",
-    "comment_count",
-    "version",
-    "created_at",
-    "updated_at",
-];
+/// An article as a read returns it: whole, or with `fields=` only the
+/// fields asked for (and `id`).
+pub struct ArticleBody;
 
-/// Relations `include=` may embed.
-pub const ARTICLE_INCLUDES: &[&str] = &["author", "tags"];
+impl PartialSchema for ArticleBody {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name("ArticleResponse"))
+            .item(Ref::from_schema_name("ArticleFields"))
+            .into()
+    }
+}
+
+impl ToSchema for ArticleBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push(("ArticleResponse".to_owned(), ArticleResponse::schema()));
+        schemas.push(("ArticleFields".to_owned(), ArticleFields::schema()));
+    }
+}
+
+/// [`ArticleResponse`] reduced by `fields=`: the same properties, of which
+/// only `id` is always present.
+pub struct ArticleFields;
+
+impl PartialSchema for ArticleFields {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = ArticleResponse::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required = vec!["id".to_owned()];
+            object.description = Some(
+                "An article reduced by `fields=`: `id` plus the properties asked for.".to_owned(),
+            );
+        }
+        schema
+    }
+}
+
+impl ToSchema for ArticleFields {}
+
+/// A field `fields=` may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleField {
+    Id,
+    Slug,
+    Title,
+    Excerpt,
+    Body,
+    BodyHtml,
+    Status,
+    PublishAt,
+    PublishedAt,
+    AuthorId,
+    Author,
+    Tags,
+    FeaturedImageUrl,
+    MetaTitle,
+    MetaDescription,
+    CanonicalUrl,
+    ReadingTimeMinutes,
+    WordCount,
+    CommentsOpen,
+    CommentCount,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+crate::named_enum!(ArticleField {
+    Id => "id",
+    Slug => "slug",
+    Title => "title",
+    Excerpt => "excerpt",
+    Body => "body",
+    BodyHtml => "body_html",
+    Status => "status",
+    PublishAt => "publish_at",
+    PublishedAt => "published_at",
+    AuthorId => "author_id",
+    Author => "author",
+    Tags => "tags",
+    FeaturedImageUrl => "featured_image_url",
+    MetaTitle => "meta_title",
+    MetaDescription => "meta_description",
+    CanonicalUrl => "canonical_url",
+    ReadingTimeMinutes => "reading_time_minutes",
+    WordCount => "word_count",
+    CommentsOpen => "comments_open",
+    CommentCount => "comment_count",
+    Version => "version",
+    CreatedAt => "created_at",
+    UpdatedAt => "updated_at",
+});
+
+/// A relation `include=` may embed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Include {
+    /// The author profile.
+    Author,
+    /// The tags, in display order.
+    Tags,
+}
+
+crate::named_enum!(Include {
+    Author => "author",
+    Tags => "tags",
+});
 
 /// Query of `GET /api/v1/articles` (unknown parameters are a 400).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -229,7 +281,7 @@ pub struct ArticleListParams {
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
     /// Opaque cursor from `meta.next_cursor` (keyset pagination).
-    #[param(max_length = 512)]
+    #[param(value_type = Option<Cursor>)]
     pub cursor: Option<String>,
     /// Full-text search: articles whose title, excerpt or body contain every
     /// word of `q`. Words of 3+ characters match as word prefixes (`elect`
@@ -250,10 +302,10 @@ pub struct ArticleListParams {
     /// Sort order (default `-published_at`).
     pub sort: Option<Sort>,
     /// Relations to embed: comma-separated `author`, `tags`.
-    #[param(example = "author,tags")]
+    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1, example = json!(["author", "tags"]))]
     pub include: Option<String>,
     /// Sparse fieldset: comma-separated article fields.
-    #[param(example = "id,slug,title,excerpt")]
+    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false, min_items = 1, example = json!(["id", "slug", "title", "excerpt"]))]
     pub fields: Option<String>,
 }
 
@@ -263,7 +315,35 @@ pub struct ArticleListParams {
 #[into_params(parameter_in = Query)]
 pub struct ArticleReadParams {
     /// Relations to embed: comma-separated `author`, `tags`.
+    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1)]
     pub include: Option<String>,
     /// Sparse fieldset: comma-separated article fields.
+    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false, min_items = 1)]
     pub fields: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_and_include_names_are_their_serde_names() {
+        for field in ArticleField::ALL {
+            assert_eq!(serde_json::to_value(field).unwrap(), field.as_str());
+        }
+        for include in Include::ALL {
+            assert_eq!(serde_json::to_value(include).unwrap(), include.as_str());
+        }
+    }
+
+    #[test]
+    fn every_response_field_can_be_named() {
+        let schema = serde_json::to_value(ArticleResponse::schema()).unwrap();
+        let properties = schema["properties"].as_object().unwrap();
+        let names: Vec<&str> = ArticleField::ALL.iter().map(|f| f.as_str()).collect();
+        assert_eq!(properties.len(), names.len());
+        for name in properties.keys() {
+            assert!(names.contains(&name.as_str()), "{name}");
+        }
+    }
 }

@@ -8,12 +8,13 @@ use diesel::prelude::{BoolExpressionMethods, ExpressionMethods, QueryDsl, Select
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 
+use diesel::result::QueryResult;
+
 use super::model::{visible_at, Article};
 use super::search::{SearchTerms, PG_CONDITION, SQLITE_CONDITION};
-use super::workflow::{Status, PUBLIC_STATUSES};
+use super::workflow::Status;
 use crate::db::schema::{article_tags, articles, authors, tags};
-use crate::db::Db;
-use crate::error::ApiResult;
+use crate::db::{Backend, Conn};
 use crate::http::params::IdOrSlug;
 
 /// Sort orders of article lists (ties broken by id, in the same direction).
@@ -97,15 +98,70 @@ pub struct Page {
     pub total: i64,
 }
 
+/// The articles `filter` selects, as a boxed query of the backend in scope
+/// (a query builder, so a macro: boxed queries are tied to one backend).
+macro_rules! filtered {
+    ($filter:expr, $search:expr) => {{
+        let filter: &Filter = $filter;
+        let mut q = articles::table.into_boxed();
+        if let Some(now) = filter.public_at {
+            q = q.filter(visible_at(now));
+        }
+        if let Some(status) = filter.status {
+            q = q.filter(articles::status.eq(status));
+        }
+        if let Some(author_id) = filter.own_author {
+            q = q.filter(articles::author_id.eq(author_id));
+        }
+        if let Some(tag) = &filter.tag {
+            q = q.filter(
+                articles::id.eq_any(
+                    article_tags::table
+                        .inner_join(tags::table)
+                        .filter(tags::slug.eq(tag.as_str()))
+                        .select(article_tags::article_id),
+                ),
+            );
+        }
+        match &filter.author {
+            Some(IdOrSlug::Id(id)) => q = q.filter(articles::author_id.eq(*id)),
+            Some(IdOrSlug::Slug(slug)) => {
+                q = q.filter(
+                    articles::author_id.eq_any(
+                        authors::table
+                            .filter(authors::slug.eq(slug.as_str()))
+                            .select(authors::id),
+                    ),
+                )
+            }
+            None => {}
+        }
+        if let Some(at) = filter.published_after {
+            q = q.filter(articles::published_at.ge(at));
+        }
+        if let Some(at) = filter.published_before {
+            q = q.filter(articles::published_at.lt(at));
+        }
+        if let Some(((before, after), bound)) = $search {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(before)
+                    .bind::<diesel::sql_types::Text, _>(bound.as_str())
+                    .sql(after),
+            );
+        }
+        q
+    }};
+}
+
 /// Loads one page: `after` (cursor mode) or `offset` (page mode).
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     filter: &Filter,
     sort: Sort,
     after: Option<&CursorKey>,
     offset: i64,
     limit: i64,
-) -> ApiResult<Page> {
+) -> QueryResult<Page> {
     // The search condition is the one piece of SQL that differs by backend.
     let search = match &filter.search {
         Some(terms) if terms.is_empty() => {
@@ -115,60 +171,15 @@ pub async fn list(
                 total: 0,
             })
         }
-        Some(terms) => Some(match db {
-            Db::Pg(_) => (PG_CONDITION, terms.pg_tsquery()),
-            Db::Sqlite(_) => (SQLITE_CONDITION, terms.fts5_match()),
+        Some(terms) => Some(match conn.backend() {
+            Backend::Postgres => (PG_CONDITION, terms.pg_tsquery()),
+            Backend::Sqlite => (SQLITE_CONDITION, terms.fts5_match()),
         }),
         None => None,
     };
-    let (mut rows, total) = with_conn!(db, conn => {
-        macro_rules! filtered {
-            () => {{
-                let mut q = articles::table.into_boxed();
-                if let Some(now) = filter.public_at {
-                    q = q.filter(visible_at!(now));
-                }
-                if let Some(status) = filter.status {
-                    q = q.filter(articles::status.eq(status.as_str()));
-                }
-                if let Some(author_id) = filter.own_author {
-                    q = q.filter(articles::author_id.eq(author_id));
-                }
-                if let Some(tag) = &filter.tag {
-                    q = q.filter(articles::id.eq_any(
-                        article_tags::table
-                            .inner_join(tags::table)
-                            .filter(tags::slug.eq(tag.as_str()))
-                            .select(article_tags::article_id),
-                    ));
-                }
-                match &filter.author {
-                    Some(IdOrSlug::Id(id)) => q = q.filter(articles::author_id.eq(*id)),
-                    Some(IdOrSlug::Slug(slug)) => {
-                        q = q.filter(articles::author_id.eq_any(
-                            authors::table.filter(authors::slug.eq(slug.as_str())).select(authors::id),
-                        ))
-                    }
-                    None => {}
-                }
-                if let Some(at) = filter.published_after {
-                    q = q.filter(articles::published_at.ge(at));
-                }
-                if let Some(at) = filter.published_before {
-                    q = q.filter(articles::published_at.lt(at));
-                }
-                if let Some(((before, after), bound)) = &search {
-                    q = q.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(before)
-                            .bind::<diesel::sql_types::Text, _>(bound.as_str())
-                            .sql(after),
-                    );
-                }
-                q
-            }};
-        }
-        let total: i64 = filtered!().count().get_result(conn).await?;
-        let mut q = filtered!().select(Article::as_select());
+    let (mut rows, total) = run!(conn, c => {
+        let total: i64 = filtered!(filter, &search).count().get_result(c).await?;
+        let mut q = filtered!(filter, &search).select(Article::as_select());
         q = match sort {
             Sort::PublishedDesc => q.order_by((articles::published_at.desc(), articles::id.desc())),
             Sort::PublishedAsc => q.order_by((articles::published_at.asc(), articles::id.asc())),
@@ -204,7 +215,7 @@ pub async fn list(
                 _ => q.filter(articles::id.lt(0)),
             };
         }
-        let rows: Vec<Article> = q.offset(offset).limit(limit + 1).load(conn).await?;
+        let rows: Vec<Article> = q.offset(offset).limit(limit + 1).load(c).await?;
         (rows, total)
     });
     let has_more = rows.len() as i64 > limit;
@@ -219,25 +230,24 @@ pub async fn list(
 /// Published articles sharing tags with `article_id`: most shared tags
 /// first, then newest; never the article itself.
 pub async fn related(
-    db: &Db,
+    conn: &mut Conn,
     article_id: i64,
     now: NaiveDateTime,
     limit: usize,
-) -> ApiResult<Vec<Article>> {
-    let candidates: Vec<(i64, Option<NaiveDateTime>)> = with_conn!(db, conn => {
+) -> QueryResult<Vec<Article>> {
+    let candidates: Vec<(i64, Option<NaiveDateTime>)> = run!(conn, c => {
         let own_tags: Vec<i64> = article_tags::table
             .filter(article_tags::article_id.eq(article_id))
             .select(article_tags::tag_id)
-            .load(conn)
+            .load(c)
             .await?;
         article_tags::table
             .inner_join(articles::table)
             .filter(article_tags::tag_id.eq_any(&own_tags))
             .filter(articles::id.ne(article_id))
-            .filter(articles::status.eq_any(PUBLIC_STATUSES))
-            .filter(articles::published_at.le(now))
+            .filter(visible_at(now))
             .select((articles::id, articles::published_at))
-            .load(conn)
+            .load(c)
             .await?
     });
     let mut scores: HashMap<i64, (usize, Option<NaiveDateTime>)> = HashMap::new();
@@ -249,13 +259,13 @@ pub async fn related(
         b_n.cmp(a_n).then(b_at.cmp(a_at)).then(b_id.cmp(a_id))
     });
     let ids: Vec<i64> = ranked.into_iter().take(limit).map(|(id, _)| id).collect();
-    let mut rows: Vec<Article> = with_conn!(db, conn => {
+    let mut rows: Vec<Article> = run!(conn, c => {
         articles::table
             .filter(articles::id.eq_any(&ids))
             .select(Article::as_select())
-            .load(conn)
-            .await?
-    });
+            .load(c)
+            .await
+    })?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     Ok(rows)
 }

@@ -1,32 +1,32 @@
 //! Article rows and their queries (single rows and writes; lists live in
-//! `listing.rs`). Every multi-row write runs in one transaction.
+//! `listing.rs`). Multi-row writes run in the caller's transaction.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::{
-    AsChangeset, ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
-    SelectableHelper,
+    AsChangeset, BoolExpressionMethods, ExpressionMethods, Insertable, OptionalExtension, QueryDsl,
+    Queryable, Selectable, SelectableHelper,
 };
+use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
-use super::workflow::Transition;
+use super::workflow::{Status, Transition, PUBLIC_STATUSES};
 use crate::db::schema::{article_revisions, article_tags, articles};
-use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
-/// `status IN ('published','scheduled') AND published_at <= $now`: what the public may see.
-macro_rules! visible_at {
-    ($now:expr) => {
-        diesel::BoolExpressionMethods::and(
-            diesel::ExpressionMethods::eq_any(
-                $crate::db::schema::articles::status,
-                $crate::articles::workflow::PUBLIC_STATUSES,
-            ),
-            diesel::ExpressionMethods::le($crate::db::schema::articles::published_at, $now),
-        )
-    };
+/// What readers may see at `now`: published or scheduled, with
+/// `published_at <= now` (a scheduled article goes live on its own).
+pub fn visible_at(now: NaiveDateTime) -> VisibleAt {
+    articles::status
+        .eq_any(PUBLIC_STATUSES)
+        .and(articles::published_at.le(now))
 }
-pub(crate) use visible_at;
+
+/// The condition [`visible_at`] builds.
+pub type VisibleAt = diesel::dsl::And<
+    diesel::dsl::EqAny<articles::status, [Status; 2]>,
+    diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
+>;
 
 /// An article as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -38,7 +38,7 @@ pub struct Article {
     pub excerpt: Option<String>,
     pub body: String,
     pub body_html: String,
-    pub status: String,
+    pub status: Status,
     pub publish_at: Option<NaiveDateTime>,
     pub published_at: Option<NaiveDateTime>,
     pub author_id: i64,
@@ -94,137 +94,134 @@ pub struct ArticleChanges {
     pub comments_open: Option<bool>,
 }
 
-/// Loads one article by id or slug; `public_at` restricts to what readers see.
-pub async fn find(db: &Db, key: &IdOrSlug, public_at: Option<NaiveDateTime>) -> ApiResult<Article> {
-    let found = with_conn!(db, conn => {
+/// One article by id or slug; `public_at` restricts to what readers see.
+pub async fn find(
+    conn: &mut Conn,
+    key: &IdOrSlug,
+    public_at: Option<NaiveDateTime>,
+) -> QueryResult<Option<Article>> {
+    run!(conn, c => {
         let mut query = articles::table.select(Article::as_select()).into_boxed();
         query = match key {
             IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
             IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.as_str())),
         };
         if let Some(now) = public_at {
-            query = query.filter(visible_at!(now));
+            query = query.filter(visible_at(now));
         }
-        query.first(conn).await.optional()?
-    });
-    found.ok_or_else(|| ApiError::NotFound("article not found".to_owned()))
-}
-
-/// Inserts an article with its tags and first revision, in one transaction.
-pub async fn create(
-    db: &Db,
-    new: NewArticle,
-    tag_ids: &[i64],
-    editor: Option<i64>,
-) -> ApiResult<Article> {
-    with_tx!(db, conn => {
-        let article: Article = diesel::insert_into(articles::table)
-            .values(&new)
-            .returning(Article::as_returning())
-            .get_result(conn)
-            .await?;
-        for row in tag_rows(article.id, tag_ids) {
-            diesel::insert_into(article_tags::table).values(row).execute(conn).await?;
-        }
-        diesel::insert_into(article_revisions::table)
-            .values(revision(&article, editor))
-            .execute(conn)
-            .await?;
-        Ok(article)
+        query.first(c).await.optional()
     })
 }
 
-/// Applies a PATCH if the article is still at `version`; bumps the version,
-/// replaces the tags when given and records a revision — one transaction.
-/// A concurrent change in between is a 412.
+/// Inserts an article with its tags and first revision (call it inside a
+/// transaction).
+pub async fn create(
+    conn: &mut Conn,
+    new: NewArticle,
+    tag_ids: &[i64],
+    editor: Option<i64>,
+) -> QueryResult<Article> {
+    let article: Article = run!(conn, c => {
+        diesel::insert_into(articles::table)
+            .values(&new)
+            .returning(Article::as_returning())
+            .get_result(c)
+            .await
+    })?;
+    insert_tags(conn, article.id, tag_ids).await?;
+    insert_revision(conn, &article, editor).await?;
+    Ok(article)
+}
+
+/// Applies a PATCH if the article is still at `version`: bumps the version,
+/// replaces the tags when given and records a revision (call it inside a
+/// transaction). `None` when someone changed it meanwhile.
 pub async fn update(
-    db: &Db,
+    conn: &mut Conn,
     id: i64,
     version: i32,
     changes: ArticleChanges,
     tag_ids: Option<&[i64]>,
     editor: Option<i64>,
-) -> ApiResult<Article> {
+) -> QueryResult<Option<Article>> {
     let now = crate::db::time::now();
-    with_tx!(db, conn => {
-        let updated: Option<Article> = diesel::update(
+    let updated: Option<Article> = run!(conn, c => {
+        diesel::update(
             articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)),
         )
         .set((&changes, articles::version.eq(version + 1), articles::updated_at.eq(now)))
         .returning(Article::as_returning())
-        .get_result(conn)
+        .get_result(c)
         .await
-        .optional()?;
-        let article = updated.ok_or_else(changed_meanwhile)?;
-        if let Some(tag_ids) = tag_ids {
+        .optional()
+    })?;
+    let Some(article) = updated else {
+        return Ok(None);
+    };
+    if let Some(tag_ids) = tag_ids {
+        run!(conn, c => {
             diesel::delete(article_tags::table.filter(article_tags::article_id.eq(id)))
-                .execute(conn)
-                .await?;
-            for row in tag_rows(id, tag_ids) {
-                diesel::insert_into(article_tags::table).values(row).execute(conn).await?;
-            }
-        }
-        diesel::insert_into(article_revisions::table)
-            .values(revision(&article, editor))
-            .execute(conn)
-            .await?;
-        Ok(article)
-    })
+                .execute(c)
+                .await
+        })?;
+        insert_tags(conn, id, tag_ids).await?;
+    }
+    insert_revision(conn, &article, editor).await?;
+    Ok(Some(article))
 }
 
-/// Writes a workflow transition if the article is still at `version`.
-pub async fn set_status(db: &Db, id: i64, version: i32, t: Transition) -> ApiResult<Article> {
+/// Writes a workflow transition if the article is still at `version`;
+/// `None` when someone changed it meanwhile.
+pub async fn set_status(
+    conn: &mut Conn,
+    id: i64,
+    version: i32,
+    t: Transition,
+) -> QueryResult<Option<Article>> {
     let now = crate::db::time::now();
-    let updated = with_conn!(db, conn => {
+    run!(conn, c => {
         diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)))
             .set((
-                articles::status.eq(t.status.as_str()),
+                articles::status.eq(t.status),
                 articles::publish_at.eq(t.publish_at),
                 articles::published_at.eq(t.published_at),
                 articles::version.eq(version + 1),
                 articles::updated_at.eq(now),
             ))
             .returning(Article::as_returning())
-            .get_result(conn)
+            .get_result(c)
             .await
-            .optional()?
-    });
-    updated.ok_or_else(changed_meanwhile)
+            .optional()
+    })
 }
 
-/// 409 unless there are no articles at all (seeding guards real data).
-pub async fn ensure_empty(db: &Db) -> ApiResult<()> {
-    let count: i64 = with_conn!(db, conn => articles::table.count().get_result(conn).await?);
-    if count > 0 {
-        return Err(ApiError::Conflict {
-            code: "not_empty",
-            detail: format!("the database already holds {count} article(s); seed an empty one"),
-        });
-    }
-    Ok(())
+/// How many articles there are (any status).
+pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
+    run!(conn, c => articles::table.count().get_result(c).await)
 }
 
-/// Deletes an article (its tags, revisions and comments go with it).
-pub async fn delete(db: &Db, id: i64, version: i32) -> ApiResult<()> {
-    // Only the version the caller's permission check saw: an article that
-    // was published meanwhile is not deleted on the strength of its draft.
-    let deleted = with_conn!(db, conn => {
+/// How many articles (any status) `author_id` has.
+pub async fn count_by_author(conn: &mut Conn, author_id: i64) -> QueryResult<i64> {
+    run!(conn, c => {
+        articles::table
+            .filter(articles::author_id.eq(author_id))
+            .count()
+            .get_result(c)
+            .await
+    })
+}
+
+/// Deletes an article (its tags, revisions and comments go with it) if it
+/// is still at `version`; `false` when someone changed it meanwhile.
+pub async fn delete(conn: &mut Conn, id: i64, version: i32) -> QueryResult<bool> {
+    let deleted = run!(conn, c => {
         diesel::delete(
             articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)),
         )
-        .execute(conn)
-        .await?
-    });
-    if deleted == 0 {
-        return Err(changed_meanwhile());
-    }
-    Ok(())
-}
-
-/// `base`, or `base-2`, `base-3`… — the first slug no other article uses.
-pub async fn unique_slug(db: &Db, base: &str, except_id: Option<i64>) -> ApiResult<String> {
-    let taken = taken_slugs!(db, articles, base, except_id)?;
-    crate::db::slugs::first_free(base, &taken)
+        .execute(c)
+        .await
+    })?;
+    Ok(deleted > 0)
 }
 
 /// One tag of an article, at its display position.
@@ -236,8 +233,8 @@ struct NewArticleTag {
     position: i32,
 }
 
-fn tag_rows(article_id: i64, tag_ids: &[i64]) -> Vec<NewArticleTag> {
-    tag_ids
+async fn insert_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
+    let rows: Vec<NewArticleTag> = tag_ids
         .iter()
         .zip(0i32..)
         .map(|(tag_id, position)| NewArticleTag {
@@ -245,34 +242,38 @@ fn tag_rows(article_id: i64, tag_ids: &[i64]) -> Vec<NewArticleTag> {
             tag_id: *tag_id,
             position,
         })
-        .collect()
+        .collect();
+    for row in rows {
+        run!(conn, c => diesel::insert_into(article_tags::table).values(&row).execute(c).await)?;
+    }
+    Ok(())
 }
 
 /// A saved version of an article's title and body.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = article_revisions)]
-struct NewRevision {
+struct NewRevision<'a> {
     article_id: i64,
     version: i32,
-    title: String,
-    body: String,
+    title: &'a str,
+    body: &'a str,
     editor_id: Option<i64>,
     created_at: NaiveDateTime,
 }
 
-fn revision(article: &Article, editor: Option<i64>) -> NewRevision {
-    NewRevision {
+async fn insert_revision(
+    conn: &mut Conn,
+    article: &Article,
+    editor: Option<i64>,
+) -> QueryResult<()> {
+    let row = NewRevision {
         article_id: article.id,
         version: article.version,
-        title: article.title.clone(),
-        body: article.body.clone(),
+        title: &article.title,
+        body: &article.body,
         editor_id: editor,
         created_at: article.updated_at,
-    }
-}
-
-fn changed_meanwhile() -> ApiError {
-    ApiError::PreconditionFailed(
-        "the article was changed by someone else meanwhile; reload and retry".to_owned(),
-    )
+    };
+    run!(conn, c => diesel::insert_into(article_revisions::table).values(&row).execute(c).await)?;
+    Ok(())
 }

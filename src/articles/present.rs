@@ -4,13 +4,12 @@
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
-use super::dto::{ArticleResponse, ARTICLE_FIELDS, ARTICLE_INCLUDES};
+use super::dto::{ArticleField, ArticleResponse, Include};
 use super::model::Article;
-use super::workflow::Status;
 use crate::authors::{dto::AuthorResponse, model as authors};
 use crate::comments::model as comments;
 use crate::db::time::utc;
-use crate::db::Db;
+use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::params::csv_allow_list;
 use crate::tags::{dto::TagSummary, model as tags};
@@ -23,20 +22,19 @@ pub struct Shape {
     /// Embed the tags.
     pub tags: bool,
     /// Keep only these fields (plus `id`); `None` keeps all.
-    pub fields: Option<Vec<String>>,
+    pub fields: Option<Vec<ArticleField>>,
 }
 
 impl Shape {
     /// Parses `include` and `fields` against their allow-lists (400 otherwise).
     pub fn parse(include: Option<&str>, fields: Option<&str>) -> ApiResult<Self> {
-        let include = csv_allow_list("include", include, ARTICLE_INCLUDES)?;
+        let include = csv_allow_list("include", include, Include::ALL, Include::as_str)?;
         let fields = fields
-            .map(|raw| csv_allow_list("fields", Some(raw), ARTICLE_FIELDS))
-            .transpose()?
-            .map(|list| list.into_iter().map(str::to_owned).collect());
+            .map(|raw| csv_allow_list("fields", Some(raw), ArticleField::ALL, ArticleField::as_str))
+            .transpose()?;
         Ok(Self {
-            author: include.contains(&"author"),
-            tags: include.contains(&"tags"),
+            author: include.contains(&Include::Author),
+            tags: include.contains(&Include::Tags),
             fields,
         })
     }
@@ -53,7 +51,7 @@ impl Shape {
 
 /// Builds the responses of `rows`, loading relations with one query each.
 pub async fn present(
-    db: &Db,
+    conn: &mut Conn,
     rows: Vec<Article>,
     shape: &Shape,
     now: NaiveDateTime,
@@ -63,19 +61,19 @@ pub async fn present(
     author_ids.sort_unstable();
     author_ids.dedup();
     let authors = if shape.author && !rows.is_empty() {
-        authors::by_ids(db, &author_ids).await?
+        authors::by_ids(conn, &author_ids).await?
     } else {
         Default::default()
     };
     let mut tags = if shape.tags && !rows.is_empty() {
-        tags::for_articles(db, &ids).await?
+        tags::for_articles(conn, &ids).await?
     } else {
         Default::default()
     };
     let comment_counts = if rows.is_empty() {
         Default::default()
     } else {
-        comments::approved_counts(db, &ids).await?
+        comments::approved_counts(conn, &ids).await?
     };
     rows.into_iter()
         .map(|article| {
@@ -108,7 +106,7 @@ fn response(
     comment_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleResponse> {
-    let status = Status::from_db(&a.status)?.effective(a.published_at, now);
+    let status = a.status.effective(a.published_at, now);
     let excerpt = a
         .excerpt
         .clone()
@@ -140,7 +138,7 @@ fn response(
     })
 }
 
-fn sparse(response: ArticleResponse, fields: Option<&[String]>) -> ApiResult<Value> {
+fn sparse(response: ArticleResponse, fields: Option<&[ArticleField]>) -> ApiResult<Value> {
     let value = serde_json::to_value(response).map_err(ApiError::internal)?;
     let Some(fields) = fields else {
         return Ok(value);
@@ -150,7 +148,7 @@ fn sparse(response: ArticleResponse, fields: Option<&[String]>) -> ApiResult<Val
     };
     let kept: Map<String, Value> = map
         .into_iter()
-        .filter(|(k, _)| k == "id" || fields.iter().any(|f| f == k))
+        .filter(|(k, _)| k == "id" || fields.iter().any(|f| f.as_str() == k))
         .collect();
     Ok(Value::Object(kept))
 }

@@ -1,48 +1,52 @@
 //! Article reads: list, one by id or slug, related. Readers see published
 //! content only; staff also see drafts.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::dto::{ArticleListParams, ArticleReadParams, ArticleResponse};
+use super::dto::{ArticleBody, ArticleField, ArticleListParams, ArticleReadParams, Include};
 use super::listing::{self, CursorKey, Filter};
 use super::model::{self, Article};
 use super::present::{present, Shape};
 use super::search::SearchTerms;
 use super::workflow::Status;
-use crate::auth::{policy, Caller};
+use crate::api_docs::responses::{
+    BadRequest, Forbidden, NotFound, NotModified, Unauthorized, Unavailable,
+};
+use crate::auth::{policy, Caller, Credentials};
 use crate::db::time::{now, to_stored};
-use crate::error::{ApiError, ApiResult, ProblemDetails};
+use crate::db::Conn;
+use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::{cached_json, Visibility};
 use crate::http::pagination::{bad_param, list_response, ListMeta, ListResponse, PageRequest};
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
 
-/// List articles: published ones for readers, any status for staff via `status`.
+/// List articles: published ones for readers, any status for staff via
+/// `status` (403 for anyone else asking for another status).
 ///
 /// Page with `page`/`per_page`, or walk with the keyset `cursor` from
 /// `meta.next_cursor` (stable while articles are added; deep pages cost the
 /// same as the first).
 #[utoipa::path(
-    get, path = "/api/v1/articles", tag = "articles", operation_id = "list_articles",
+    tag = "articles", operation_id = "list_articles",
     params(ArticleListParams),
     security((), ("bearer" = []), ("api_key" = [])),
     responses(
-        (status = 200, description = "A page of articles", body = ListResponse<ArticleResponse>,
+        (status = 200, description = "A page of articles", body = ListResponse<ArticleBody>,
          headers(("Link" = String, description = "RFC 8288 next/prev links"), ("ETag" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Unknown parameter, sort, include or field; bad cursor", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "`status` other than published without staff rights", body = ProblemDetails, content_type = "application/problem+json"),
+        NotModified, BadRequest, Unauthorized, Forbidden, Unavailable,
     )
 )]
+#[get("/api/v1/articles")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     params: web::Query<ArticleListParams>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, params.cursor.clone())?;
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
@@ -82,7 +86,7 @@ pub async fn list(
     let sort = after.as_ref().map_or(sort, |key| key.sort);
     let limit = i64::from(page.per_page());
     let found = listing::list(
-        &state.db,
+        &mut conn,
         &filter,
         sort,
         after.as_ref(),
@@ -99,7 +103,7 @@ pub async fn list(
                 .map(|row| CursorKey::of(row, sort).encode())
         })
         .flatten();
-    let data = present(&state.db, found.rows, &shape, now).await?;
+    let data = present(&mut conn, found.rows, &shape, now).await?;
     let meta = ListMeta {
         page: page.page(),
         per_page: page.per_page(),
@@ -109,38 +113,52 @@ pub async fn list(
     list_response(&req, &page, data, meta, visibility(preview))
 }
 
-/// One article by numeric id or slug. Readers get 404 for anything unpublished.
+/// One article by numeric id or slug. Readers get 404 for anything
+/// unpublished; contributors and authors also for others' drafts.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id_or_slug}", tag = "articles", operation_id = "get_article",
+    tag = "articles", operation_id = "get_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleReadParams),
     security((), ("bearer" = []), ("api_key" = [])),
     responses(
-        (status = 200, description = "The article", body = ArticleResponse,
+        (status = 200, description = "The article", body = ArticleBody,
          headers(("ETag" = String, description = "Strong validator; send it back in If-Match when editing"), ("Last-Modified" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Unknown parameter, include or field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (or not published)", body = ProblemDetails, content_type = "application/problem+json"),
+        NotModified, BadRequest, Unauthorized, NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/articles/{id_or_slug}")]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     params: web::Query<ArticleReadParams>,
 ) -> ApiResult<HttpResponse> {
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
-    let preview = policy::can_preview(&caller);
-    let now = now();
     let key = IdOrSlug::parse(&path, "article")?;
-    let article = model::find(&state.db, &key, (!preview).then_some(now)).await?;
-    let public =
-        Status::from_db(&article.status)?.effective(article.published_at, now) == Status::Published;
-    if !public && !policy::can_preview_article(&caller, article.author_id) {
+    let (mut conn, caller) = state.open(auth).await?;
+    let article = visible_article(&mut conn, &caller, &key).await?;
+    let preview = policy::can_preview(&caller);
+    respond_one(&mut conn, &req, article, &shape, visibility(preview)).await
+}
+
+/// The article `key` names, if the caller may read it: readers see what is
+/// published; staff and preview keys also see what `can_preview_article`
+/// allows. Anything else is a 404, the same on every route under an article.
+pub async fn visible_article(
+    conn: &mut Conn,
+    caller: &Caller,
+    key: &IdOrSlug,
+) -> ApiResult<Article> {
+    let now = now();
+    let preview = policy::can_preview(caller);
+    let article = model::find(conn, key, (!preview).then_some(now))
+        .await?
+        .or_not_found("article")?;
+    let public = article.status.effective(article.published_at, now) == Status::Published;
+    if !public && !policy::can_preview_article(caller, article.author_id) {
         return Err(ApiError::NotFound("article not found".to_owned()));
     }
-    respond_one(&state, &req, article, &shape, visibility(preview)).await
+    Ok(article)
 }
 
 /// Query of the related-articles endpoint.
@@ -152,28 +170,29 @@ pub struct RelatedParams {
     #[param(minimum = 1, maximum = 20)]
     pub limit: Option<u32>,
     /// Relations to embed: comma-separated `author`, `tags`.
+    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1)]
     pub include: Option<String>,
     /// Sparse fieldset: comma-separated article fields.
+    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false, min_items = 1)]
     pub fields: Option<String>,
 }
 
 /// "Check Also": published articles sharing the most tags, newest first.
+/// 404 exactly when reading the article itself would be.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles", operation_id = "list_related_articles",
+    tag = "articles", operation_id = "list_related_articles",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), RelatedParams),
     security((), ("bearer" = []), ("api_key" = [])),
     responses(
-        (status = 200, description = "Related published articles", body = Vec<ArticleResponse>, headers(("ETag" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Unknown parameter or bad limit", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (or not published)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 200, description = "Related published articles", body = Vec<ArticleBody>, headers(("ETag" = String))),
+        NotModified, BadRequest, Unauthorized, NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/articles/{id_or_slug}/related")]
 pub async fn related(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> ApiResult<HttpResponse> {
@@ -182,22 +201,18 @@ pub async fn related(
         return Err(bad_param("limit", "must be between 1 and 20"));
     }
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
-    let preview = policy::can_preview(&caller);
+    let key = IdOrSlug::parse(&path, "article")?;
+    let (mut conn, caller) = state.open(auth).await?;
+    let article = visible_article(&mut conn, &caller, &key).await?;
     let now = now();
-    let article = model::find(
-        &state.db,
-        &IdOrSlug::parse(&path, "article")?,
-        (!preview).then_some(now),
-    )
-    .await?;
-    let rows = listing::related(&state.db, article.id, now, limit as usize).await?;
-    let data = present(&state.db, rows, &shape, now).await?;
+    let rows = listing::related(&mut conn, article.id, now, limit as usize).await?;
+    let data = present(&mut conn, rows, &shape, now).await?;
     cached_json(&req, &data, Visibility::Public, "", None)
 }
 
 /// Renders one article with its version-carrying ETag.
 pub async fn respond_one(
-    state: &AppState,
+    conn: &mut Conn,
     req: &HttpRequest,
     article: Article,
     shape: &Shape,
@@ -205,11 +220,20 @@ pub async fn respond_one(
 ) -> ApiResult<HttpResponse> {
     let prefix = etag_prefix(&article);
     let modified = crate::db::time::utc(article.updated_at);
-    let mut data = present(&state.db, vec![article], shape, now()).await?;
-    let body = data
-        .pop()
-        .ok_or_else(|| ApiError::internal("article vanished while rendering"))?;
+    let body = present_one(conn, article, shape).await?;
     cached_json(req, &body, visibility, &prefix, Some(modified))
+}
+
+/// The response body of one article.
+pub async fn present_one(
+    conn: &mut Conn,
+    article: Article,
+    shape: &Shape,
+) -> ApiResult<serde_json::Value> {
+    present(conn, vec![article], shape, now())
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("article vanished while rendering"))
 }
 
 /// The ETag prefix naming an article version (`If-Match` compares it).

@@ -6,14 +6,19 @@
 //! time, so no background job flips it.
 
 use chrono::NaiveDateTime;
+use diesel::deserialize::FromSqlRow;
+use diesel::expression::AsExpression;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
 
 /// Where an article is in the editorial workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Status {
     /// Being written; visible to staff only.
     Draft,
@@ -27,37 +32,18 @@ pub enum Status {
     Archived,
 }
 
-impl Status {
-    /// The stored text value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::InReview => "in_review",
-            Self::Scheduled => "scheduled",
-            Self::Published => "published",
-            Self::Archived => "archived",
-        }
-    }
+stored_as_text!(Status {
+    Draft => "draft",
+    InReview => "in_review",
+    Scheduled => "scheduled",
+    Published => "published",
+    Archived => "archived",
+});
 
+impl Status {
     /// Still being written or reviewed (what a contributor may change).
     pub fn in_progress(self) -> bool {
         matches!(self, Self::Draft | Self::InReview)
-    }
-
-    /// Parses a stored value (unknown values are a data error).
-    pub fn from_db(raw: &str) -> Result<Self, ApiError> {
-        Ok(match raw {
-            "draft" => Self::Draft,
-            "in_review" => Self::InReview,
-            "scheduled" => Self::Scheduled,
-            "published" => Self::Published,
-            "archived" => Self::Archived,
-            other => {
-                return Err(ApiError::internal(format!(
-                    "unknown article status {other}"
-                )))
-            }
-        })
     }
 
     /// The status as readers see it: scheduled with its time reached is published.
@@ -70,7 +56,7 @@ impl Status {
 }
 
 /// Stored statuses that can be public (when `published_at <= now`).
-pub const PUBLIC_STATUSES: [&str; 2] = ["published", "scheduled"];
+pub const PUBLIC_STATUSES: [Status; 2] = [Status::Published, Status::Scheduled];
 
 /// A workflow action (`POST /articles/{id}/<action>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

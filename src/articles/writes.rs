@@ -1,189 +1,242 @@
 //! Article writes: create, patch, delete. Permission checks come from the
 //! policy module; multi-row writes run in one transaction (see `model`).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
 
 use super::content::derive;
 use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
 use super::model::{self, Article, ArticleChanges, NewArticle};
-use super::present::{present, Shape};
-use super::routes::{etag_prefix, respond_one};
-use super::workflow::Status;
-use crate::auth::{policy, Caller, Staff};
-use crate::db::slugs::base_slug;
+use super::present::Shape;
+use super::routes::{etag_prefix, present_one, respond_one};
+use crate::api_docs::responses::{
+    BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
+    Unavailable,
+};
+use crate::auth::{policy, Caller, Credentials, Staff};
+use crate::authors::reference::require_author;
+use crate::db::slugs::{base_slug, unique_slug, SlugTable};
 use crate::db::time::now;
-use crate::error::{ApiError, ApiResult, ProblemDetails};
-use crate::http::caching::{check_if_match, Visibility};
+use crate::db::Conn;
+use crate::error::{ApiError, ApiResult, OrNotFound};
+use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::params::IdOrSlug;
+use crate::http::validation::Valid;
 use crate::http::{created, no_content};
 use crate::state::AppState;
-use crate::tags;
-use crate::validation::Valid;
 
 /// Create a draft article. The slug comes from the title unless given;
 /// `body_html`, `word_count` and reading time are derived from the body.
+///
+/// 403 when writing as another author without being an editor; 409
+/// `duplicate` when the slug is taken, `unknown_reference` for an unknown
+/// author or tag, `no_author_profile` when the account has no author to
+/// write as.
 #[utoipa::path(
-    post, path = "/api/v1/articles", tag = "articles", operation_id = "create_article",
+    tag = "articles", operation_id = "create_article",
     request_body = CreateArticleRequest,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created as a draft", body = ArticleResponse, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to write as this author", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used, or no such author or tag (`unknown_reference`), or no author profile to write as (`no_author_profile`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, Conflict, Unavailable,
     )
 )]
+#[post("/api/v1/articles")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     body: Valid<CreateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     let staff = policy::require_staff(&caller)?;
     let body = body.into_inner()?;
     let author_id = policy::article_author(staff, body.author_id)?;
-    crate::authors::model::ensure_exists(&state.db, author_id).await?;
-    let tag_ids = tags::model::ids_for_slugs(&state.db, &body.tags).await?;
-    let slug = match body.slug {
-        Some(slug) => slug,
-        None => model::unique_slug(&state.db, &base_slug(&body.title, "article"), None).await?,
-    };
     let derived = derive(&body.body);
-    let at = now();
-    let new = NewArticle {
-        slug,
-        title: body.title,
-        excerpt: body.excerpt,
-        body: body.body,
-        body_html: derived.body_html,
-        author_id,
-        featured_image_url: body.featured_image_url,
-        meta_title: body.meta_title,
-        meta_description: body.meta_description,
-        canonical_url: body.canonical_url,
-        word_count: derived.word_count,
-        reading_time_minutes: derived.reading_time_minutes,
-        comments_open: body.comments_open.unwrap_or(true),
-        created_at: at,
-        updated_at: at,
-    };
-    let article = model::create(&state.db, new, &tag_ids, staff.user_id).await?;
-    let location = format!("/api/v1/articles/{}", article.id);
-    let mut data = present(&state.db, vec![article], &Shape::full(), at).await?;
-    let body = data
-        .pop()
-        .ok_or_else(|| ApiError::internal("created article vanished"))?;
+    let response = conn
+        .transaction(async |conn| {
+            require_author(conn, author_id).await?;
+            let tag_ids = tag_ids(conn, &body.tags).await?;
+            let slug = match body.slug {
+                Some(slug) => slug.into(),
+                None => {
+                    let base = base_slug(&body.title, "article");
+                    unique_slug(conn, SlugTable::Articles, &base, None).await?
+                }
+            };
+            let at = now();
+            let new = NewArticle {
+                slug,
+                title: body.title.into(),
+                excerpt: body.excerpt.map(String::from),
+                body: body.body.into(),
+                body_html: derived.body_html,
+                author_id,
+                featured_image_url: body.featured_image_url.map(String::from),
+                meta_title: body.meta_title.map(String::from),
+                meta_description: body.meta_description.map(String::from),
+                canonical_url: body.canonical_url.map(String::from),
+                word_count: derived.word_count,
+                reading_time_minutes: derived.reading_time_minutes,
+                comments_open: body.comments_open.unwrap_or(true),
+                created_at: at,
+                updated_at: at,
+            };
+            let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
+            let location = format!("/api/v1/articles/{}", article.id);
+            Ok::<_, ApiError>((location, present_one(conn, article, &Shape::full()).await?))
+        })
+        .await?;
+    let (location, body) = response;
     Ok(created(location, &body))
 }
 
 /// Change an article. Send the ETag you read in `If-Match` to refuse
 /// overwriting someone else's change (412). Status changes use the actions.
+///
+/// Editors change any article, authors their own, contributors their own
+/// drafts and articles in review (403 otherwise). 409 `duplicate` when the
+/// slug is taken, `unknown_reference` for an unknown author or tag.
 #[utoipa::path(
-    patch, path = "/api/v1/articles/{id_or_slug}", tag = "articles", operation_id = "update_article",
+    tag = "articles", operation_id = "update_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<String>, Header, description = "ETag of the version you edited")),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you edited")),
     request_body = UpdateArticleRequest,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = ArticleResponse, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or unknown field (e.g. `status`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not your article, or a contributor's article past review", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used, or no such author or tag (`unknown_reference`)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, Unavailable,
     )
 )]
+#[patch("/api/v1/articles/{id_or_slug}")]
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
+    let key = IdOrSlug::parse(&path, "article")?;
+    let (mut conn, caller) = state.open(auth).await?;
     let staff = policy::require_staff(&caller)?;
-    let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
-    require_writer(&caller, &article)?;
-    check_if_match(&req, &etag_prefix(&article))?;
-    let body = body.into_inner()?;
-    let author_id = match body.author_id {
-        Some(id) if id != article.author_id => {
-            let id = policy::article_author(staff, Some(id))?;
-            crate::authors::model::ensure_exists(&state.db, id).await?;
-            Some(id)
-        }
-        _ => None,
-    };
-    let tag_ids = match &body.tags {
-        Some(slugs) => Some(tags::model::ids_for_slugs(&state.db, slugs).await?),
-        None => None,
-    };
-    let derived = body.body.as_deref().map(derive);
-    let changes = ArticleChanges {
-        slug: body.slug,
-        title: body.title,
-        excerpt: body.excerpt,
-        body_html: derived.as_ref().map(|d| d.body_html.clone()),
-        word_count: derived.as_ref().map(|d| d.word_count),
-        reading_time_minutes: derived.as_ref().map(|d| d.reading_time_minutes),
-        body: body.body,
-        author_id,
-        featured_image_url: body.featured_image_url,
-        meta_title: body.meta_title,
-        meta_description: body.meta_description,
-        canonical_url: body.canonical_url,
-        comments_open: body.comments_open,
-    };
-    let updated = model::update(
-        &state.db,
-        article.id,
-        article.version,
-        changes,
-        tag_ids.as_deref(),
-        staff.user_id,
-    )
-    .await?;
-    respond_one(&state, &req, updated, &Shape::full(), Visibility::Private).await
+    conn.transaction(async |conn| {
+        let article = model::find(conn, &key, None)
+            .await?
+            .or_not_found("article")?;
+        require_writer(&caller, &article)?;
+        check_if_match(&req, &etag_prefix(&article))?;
+        let body = body.into_inner()?;
+        let author_id = match body.author_id {
+            Some(id) if id != article.author_id => {
+                let id = policy::article_author(staff, Some(id))?;
+                require_author(conn, id).await?;
+                Some(id)
+            }
+            _ => None,
+        };
+        let tag_ids = match &body.tags {
+            Some(slugs) => Some(tag_ids(conn, slugs).await?),
+            None => None,
+        };
+        let derived = body.body.as_deref().map(derive);
+        let changes = ArticleChanges {
+            slug: body.slug.map(String::from),
+            title: body.title.map(String::from),
+            excerpt: cleared(body.excerpt),
+            body_html: derived.as_ref().map(|d| d.body_html.clone()),
+            word_count: derived.as_ref().map(|d| d.word_count),
+            reading_time_minutes: derived.as_ref().map(|d| d.reading_time_minutes),
+            body: body.body.map(String::from),
+            author_id,
+            featured_image_url: cleared(body.featured_image_url),
+            meta_title: cleared(body.meta_title),
+            meta_description: cleared(body.meta_description),
+            canonical_url: cleared(body.canonical_url),
+            comments_open: body.comments_open,
+        };
+        let updated = model::update(
+            conn,
+            article.id,
+            article.version,
+            changes,
+            tag_ids.as_deref(),
+            staff.user_id,
+        )
+        .await?
+        .ok_or_else(changed_meanwhile)?;
+        respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
+    })
+    .await
 }
 
-/// Delete an article with its comments and revisions.
+/// Delete an article with its comments and revisions (who may: as for a
+/// change). 400 for a malformed `If-Match`.
 #[utoipa::path(
-    delete, path = "/api/v1/articles/{id_or_slug}", tag = "articles", operation_id = "delete_article",
+    tag = "articles", operation_id = "delete_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed If-Match", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not your article, or a contributor's article past review", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, Unavailable,
     )
 )]
+#[delete("/api/v1/articles/{id_or_slug}")]
 pub async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let key = IdOrSlug::parse(&path, "article")?;
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_staff(&caller)?;
-    let article = model::find(&state.db, &IdOrSlug::parse(&path, "article")?, None).await?;
+    let article = model::find(&mut conn, &key, None)
+        .await?
+        .or_not_found("article")?;
     require_writer(&caller, &article)?;
     check_if_match(&req, &etag_prefix(&article))?;
-    model::delete(&state.db, article.id, article.version).await?;
+    // Only the version the permission check saw: an article published
+    // meanwhile is not deleted on the strength of its draft.
+    if !model::delete(&mut conn, article.id, article.version).await? {
+        return Err(changed_meanwhile());
+    }
     Ok(no_content())
 }
 
 /// The policy check for changing or deleting `article` (contributors only
 /// while it is a work in progress).
 fn require_writer<'a>(caller: &'a Caller, article: &Article) -> ApiResult<&'a Staff> {
-    let in_progress = Status::from_db(&article.status)?.in_progress();
-    policy::require_article_writer(caller, article.author_id, in_progress)
+    policy::require_article_writer(caller, article.author_id, article.status.in_progress())
+}
+
+/// The ids of the tags named by `slugs`, in order and without repeats;
+/// an unknown slug is a 409 (`unknown_reference` on `tags`).
+async fn tag_ids<S: std::ops::Deref<Target = str>>(
+    conn: &mut Conn,
+    slugs: &[S],
+) -> ApiResult<Vec<i64>> {
+    let slugs: Vec<&str> = slugs.iter().map(|s| &**s).collect();
+    let found = crate::tags::model::ids_by_slug(conn, &slugs).await?;
+    let mut ids = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let id = *found.get(slug).ok_or_else(|| ApiError::UnknownReference {
+            field: "tags",
+            detail: format!("no tag has the slug {slug:?}; create it first"),
+        })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// A PATCH value as stored: absent, cleared (`null`) or set.
+fn cleared<T: Into<String>>(value: Option<Option<T>>) -> Option<Option<String>> {
+    value.map(|inner| inner.map(Into::into))
+}
+
+/// 412: the article changed between our read and our write.
+pub fn changed_meanwhile() -> ApiError {
+    ApiError::PreconditionFailed(
+        "the article was changed by someone else meanwhile; reload and retry".to_owned(),
+    )
 }

@@ -1,40 +1,19 @@
-//! The `Caller` extractor: anonymous, a signed-in staff member, or an API key.
+//! Who is calling. [`Credentials`] is extracted from the request headers
+//! (form and signature only, no database); [`Credentials::resolve`] checks
+//! them on the request's connection and yields the [`Caller`].
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
+use super::role::Role;
 use super::{jwt, sessions};
-use crate::error::ApiError;
+use crate::api_keys::{model as api_keys, scope::KeyScope};
+use crate::db::time::now;
+use crate::db::Conn;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::users::model as users;
-
-/// Editorial roles, weakest first (the WordPress model).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Writes own drafts and submits them for review.
-    Contributor,
-    /// Also publishes own articles.
-    Author,
-    /// Edits and publishes anyone's articles; manages tags, authors, comments.
-    Editor,
-    /// Also manages users and API keys.
-    Admin,
-}
-
-impl Role {
-    /// Parses a stored role name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "contributor" => Self::Contributor,
-            "author" => Self::Author,
-            "editor" => Self::Editor,
-            "admin" => Self::Admin,
-            _ => return None,
-        })
-    }
-}
 
 /// A signed-in member of staff.
 #[derive(Debug, Clone)]
@@ -47,15 +26,6 @@ pub struct Staff {
     pub author_id: Option<i64>,
     /// The session (refresh-token family) of the access token.
     pub session: Option<String>,
-}
-
-/// What an API key may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyScope {
-    /// Published content.
-    Read,
-    /// Published and unpublished content, read-only.
-    Preview,
 }
 
 /// The party making a request.
@@ -84,86 +54,113 @@ impl Caller {
     }
 }
 
-impl FromRequest for Caller {
+/// The credential a request presents, its form and signature checked.
+#[derive(Debug)]
+pub enum Credentials {
+    /// None presented.
+    Anonymous,
+    /// The configured bootstrap admin token.
+    Bootstrap,
+    /// An API key (`X-Api-Key` or `Bearer cms_…`), not yet looked up.
+    ApiKey(String),
+    /// A signed, unexpired access token whose user and session are not yet
+    /// checked.
+    Access(jwt::Claims),
+}
+
+impl FromRequest for Credentials {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let bearer = bearer_token(req).or_else(|| {
-            req.headers()
-                .get("x-api-key")
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_owned())
-        });
-        Box::pin(async move {
-            let Some(token) = bearer else {
-                return Ok(Self::Anonymous);
-            };
-            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            // Its own task: when another extractor fails first, this future
-            // is dropped, and an abandoned SQLite query panics the worker
-            // (diesel-async waits for it with `block_in_place`). A task runs
-            // to completion whatever happens to the request.
-            actix_web::rt::spawn(async move { authenticate(&state, &token).await })
-                .await
-                .map_err(ApiError::internal)?
-        })
+        ready(read_credentials(req))
     }
 }
 
-/// The token of an `Authorization: Bearer …` header.
-fn bearer_token(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
-/// Resolves a presented credential: an API key, the bootstrap token, or an
-/// access JWT whose user is enabled and whose session is still open.
-async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    if token.starts_with(crate::api_keys::model::KEY_PREFIX) {
-        let key = crate::api_keys::model::authenticate(&state.db, token).await?;
-        let scope = if key.scope == "preview" {
-            KeyScope::Preview
-        } else {
-            KeyScope::Read
-        };
-        return Ok(Caller::ApiKey { id: key.id, scope });
+fn read_credentials(req: &HttpRequest) -> ApiResult<Credentials> {
+    let presented = bearer_token(req).or_else(|| {
+        req.headers()
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    });
+    let Some(token) = presented else {
+        return Ok(Credentials::Anonymous);
+    };
+    if token.starts_with(api_keys::KEY_PREFIX) {
+        return Ok(Credentials::ApiKey(token.to_owned()));
     }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("app state missing"))?;
     if let Some(bootstrap) = &state.config.bootstrap_admin_token {
         if constant_time_eq(bootstrap.expose().as_bytes(), token.as_bytes()) {
-            return Ok(Caller::Staff(Staff {
+            return Ok(Credentials::Bootstrap);
+        }
+    }
+    jwt::verify(&state.config, token).map(Credentials::Access)
+}
+
+impl Credentials {
+    /// Checks the credential against the database: an API key that exists
+    /// and has not expired, or an access token whose user is enabled and
+    /// whose session is still open. 401 otherwise.
+    pub async fn resolve(self, conn: &mut Conn) -> ApiResult<Caller> {
+        match self {
+            Self::Anonymous => Ok(Caller::Anonymous),
+            Self::Bootstrap => Ok(Caller::Staff(Staff {
                 user_id: None,
                 role: Role::Admin,
                 author_id: None,
                 session: None,
-            }));
+            })),
+            Self::ApiKey(presented) => api_key(conn, &presented).await,
+            Self::Access(claims) => access(conn, claims).await,
         }
     }
-    let claims = jwt::verify(&state.config, token)?;
+}
+
+async fn api_key(conn: &mut Conn, presented: &str) -> ApiResult<Caller> {
+    let (prefix, secret) = api_keys::split(presented).ok_or_else(jwt::invalid)?;
+    let key = api_keys::find_by_prefix(conn, prefix)
+        .await?
+        .ok_or_else(jwt::invalid)?;
+    let at = now();
+    if !constant_time_eq(
+        key.secret_hash.as_bytes(),
+        super::tokens::digest(secret).as_bytes(),
+    ) || key.expires_at.is_some_and(|e| e <= at)
+    {
+        return Err(jwt::invalid());
+    }
+    api_keys::record_use(conn, &key, at).await?;
+    Ok(Caller::ApiKey {
+        id: key.id,
+        scope: key.scope,
+    })
+}
+
+async fn access(conn: &mut Conn, claims: jwt::Claims) -> ApiResult<Caller> {
     let user_id: i64 = claims.sub.parse().map_err(|_| jwt::invalid())?;
-    let user = match users::find(&state.db, user_id).await {
-        Ok(user) => user,
-        Err(ApiError::NotFound(_)) => return Err(jwt::invalid()),
-        Err(other) => return Err(other),
-    };
+    let user = users::find(conn, user_id).await?.ok_or_else(jwt::invalid)?;
     let issued_before_revocation =
         (claims.iat as i64) < user.sessions_valid_after.and_utc().timestamp();
-    if user.disabled
-        || issued_before_revocation
-        || !sessions::is_active(&state.db, &claims.sid).await?
-    {
+    if user.disabled || issued_before_revocation || !sessions::is_active(conn, &claims.sid).await? {
         return Err(jwt::invalid());
     }
     Ok(Caller::Staff(Staff {
         user_id: Some(user.id),
-        role: user.role()?,
+        role: user.role,
         author_id: user.author_id,
         session: Some(claims.sid),
     }))
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// Compares secrets without an early exit on the first differing byte.

@@ -4,41 +4,39 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::types::{NonBlank, Password};
+
 /// Body of `POST /api/v1/auth/login`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Sign-in email.
-    #[validate(length(min = 1, max = 254))]
-    #[schema(example = "editor@example.com", min_length = 1, max_length = 254)]
-    pub email: String,
+    #[schema(inline, example = "editor@example.com")]
+    pub email: NonBlank<254>,
     /// Password.
-    #[validate(length(min = 1, max = 256))]
-    #[schema(format = Password, min_length = 1, max_length = 256)]
-    pub password: String,
+    #[schema(inline)]
+    pub password: Password<1>,
 }
 
 /// Body of `POST /api/v1/auth/refresh` (and optionally of logout).
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub refresh_token: String,
+    #[schema(inline)]
+    pub refresh_token: NonBlank<200>,
 }
 
 /// Body of `POST /api/v1/me/password`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     /// The current password.
-    #[validate(length(min = 1, max = 256))]
-    #[schema(format = Password, min_length = 1, max_length = 256)]
-    pub current_password: String,
+    #[schema(inline)]
+    pub current_password: Password<1>,
     /// The new password (8 to 256 characters).
-    #[schema(format = Password, min_length = 8, max_length = 256)]
-    pub new_password: String,
+    #[schema(inline)]
+    pub new_password: Password<8>,
 }
 
 /// Tokens issued at login and refresh.

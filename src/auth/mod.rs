@@ -1,6 +1,7 @@
 //! Who is calling and what they may do.
 //!
-//! [`caller::Caller`] is extracted from every request's credentials;
+//! [`caller::Credentials`] is extracted from every request's headers and
+//! resolved into a [`caller::Caller`] on the request's connection;
 //! [`policy`] holds every permission rule, so handlers only ask it.
 
 pub mod caller;
@@ -8,8 +9,10 @@ pub mod dto;
 pub mod jwt;
 pub mod password;
 pub mod policy;
+pub mod role;
 pub mod routes;
 pub mod sessions;
 pub mod tokens;
 
-pub use caller::{Caller, Role, Staff};
+pub use caller::{Caller, Credentials, Staff};
+pub use role::Role;

@@ -1,7 +1,9 @@
 //! Every permission rule in one place. Handlers call these and never test
 //! roles themselves.
 
-use super::caller::{Caller, KeyScope, Role, Staff};
+use super::caller::{Caller, Staff};
+use super::role::Role;
+use crate::api_keys::scope::KeyScope;
 use crate::error::{ApiError, ApiResult};
 
 /// Whether the caller may see unpublished content (drafts, scheduled):

@@ -8,13 +8,13 @@ use diesel::prelude::{
     ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
     SelectableHelper,
 };
+use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
 use super::tokens::{digest, random_token};
 use crate::db::schema::refresh_tokens;
 use crate::db::time::now;
-use crate::db::Db;
-use crate::error::ApiResult;
+use crate::db::Conn;
 
 /// A stored refresh token.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -40,15 +40,33 @@ struct NewRefreshToken {
     created_at: NaiveDateTime,
 }
 
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum Rotation {
+    /// Spent; its successor in the same family.
+    Rotated {
+        /// The session's user.
+        user_id: i64,
+        /// The session (family) id.
+        family: String,
+        /// The new refresh token.
+        token: String,
+    },
+    /// Unknown, expired or revoked.
+    Invalid,
+    /// Already spent: a replay, so the whole family is now revoked.
+    Reused,
+}
+
 /// Starts a session: a new family with its first refresh token.
 /// Returns `(family_id, refresh_token)`.
-pub async fn start(db: &Db, user_id: i64, ttl_days: u64) -> ApiResult<(String, String)> {
+pub async fn start(conn: &mut Conn, user_id: i64, ttl_days: u64) -> QueryResult<(String, String)> {
     let family = random_token(16);
-    let token = insert(db, user_id, &family, ttl_days).await?;
+    let token = insert(conn, user_id, &family, ttl_days).await?;
     Ok((family, token))
 }
 
-async fn insert(db: &Db, user_id: i64, family: &str, ttl_days: u64) -> ApiResult<String> {
+async fn insert(conn: &mut Conn, user_id: i64, family: &str, ttl_days: u64) -> QueryResult<String> {
     let token = random_token(32);
     let at = now();
     let row = NewRefreshToken {
@@ -58,91 +76,96 @@ async fn insert(db: &Db, user_id: i64, family: &str, ttl_days: u64) -> ApiResult
         expires_at: at + Duration::days(ttl_days as i64),
         created_at: at,
     };
-    with_conn!(db, conn => {
-        diesel::insert_into(refresh_tokens::table).values(&row).execute(conn).await?;
-    });
+    run!(conn, c => diesel::insert_into(refresh_tokens::table).values(&row).execute(c).await)?;
     Ok(token)
 }
 
-/// Spends `token` and issues its successor in the same family. A token
-/// presented twice revokes the family. Returns `(user_id, family, new_token)`.
-pub async fn rotate(db: &Db, token: &str, ttl_days: u64) -> ApiResult<(i64, String, String)> {
+/// Spends `token` and issues its successor in the same family, in one
+/// transaction. A token presented twice revokes the family.
+pub async fn rotate(conn: &mut Conn, token: &str, ttl_days: u64) -> QueryResult<Rotation> {
     let hash = digest(token);
     let at = now();
-    let found: Option<RefreshToken> = with_conn!(db, conn => {
-        refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select(RefreshToken::as_select())
-            .first(conn)
-            .await
-            .optional()?
-    });
-    let Some(row) = found else {
-        return Err(super::jwt::invalid());
-    };
-    if row.revoked_at.is_some() || row.expires_at <= at {
-        return Err(super::jwt::invalid());
-    }
-    // Claim the token atomically: only one caller can flip `used_at`.
-    let claimed = with_conn!(db, conn => {
-        diesel::update(
+    conn.transaction(async |conn| {
+        let found: Option<RefreshToken> = run!(conn, c => {
             refresh_tokens::table
-                .filter(refresh_tokens::id.eq(row.id))
-                .filter(refresh_tokens::used_at.is_null()),
-        )
-        .set(refresh_tokens::used_at.eq(at))
-        .execute(conn)
-        .await?
-    });
-    if claimed == 0 {
-        tracing::warn!(
-            user_id = row.user_id,
-            "refresh token reused; revoking its session"
-        );
-        revoke_family(db, &row.family_id).await?;
-        return Err(super::jwt::invalid());
-    }
-    let next = insert(db, row.user_id, &row.family_id, ttl_days).await?;
-    Ok((row.user_id, row.family_id, next))
+                .filter(refresh_tokens::token_hash.eq(&hash))
+                .select(RefreshToken::as_select())
+                .first(c)
+                .await
+                .optional()
+        })?;
+        let Some(row) = found else {
+            return Ok(Rotation::Invalid);
+        };
+        if row.revoked_at.is_some() || row.expires_at <= at {
+            return Ok(Rotation::Invalid);
+        }
+        // Claim the token atomically: only one caller can flip `used_at`.
+        let claimed = run!(conn, c => {
+            diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::id.eq(row.id))
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set(refresh_tokens::used_at.eq(at))
+            .execute(c)
+            .await
+        })?;
+        if claimed == 0 {
+            tracing::warn!(
+                user_id = row.user_id,
+                "refresh token reused; revoking its session"
+            );
+            revoke_family(conn, &row.family_id).await?;
+            return Ok(Rotation::Reused);
+        }
+        let token = insert(conn, row.user_id, &row.family_id, ttl_days).await?;
+        Ok(Rotation::Rotated {
+            user_id: row.user_id,
+            family: row.family_id,
+            token,
+        })
+    })
+    .await
 }
 
 /// Whether a session is still alive (not revoked).
-pub async fn is_active(db: &Db, family: &str) -> ApiResult<bool> {
-    let live: i64 = with_conn!(db, conn => {
+pub async fn is_active(conn: &mut Conn, family: &str) -> QueryResult<bool> {
+    let live: i64 = run!(conn, c => {
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family))
             .filter(refresh_tokens::revoked_at.is_null())
             .count()
-            .get_result(conn)
-            .await?
-    });
+            .get_result(c)
+            .await
+    })?;
     Ok(live > 0)
 }
 
 /// Ends one session (logout).
-pub async fn revoke_family(db: &Db, family: &str) -> ApiResult<()> {
+pub async fn revoke_family(conn: &mut Conn, family: &str) -> QueryResult<()> {
     let at = now();
-    with_conn!(db, conn => {
+    run!(conn, c => {
         diesel::update(refresh_tokens::table.filter(refresh_tokens::family_id.eq(family)))
             .set(refresh_tokens::revoked_at.eq(at))
-            .execute(conn)
-            .await?;
-    });
+            .execute(c)
+            .await
+    })?;
     Ok(())
 }
 
 /// Ends every session of a user (password, role change, disabling).
-pub async fn revoke_user(db: &Db, user_id: i64) -> ApiResult<()> {
+pub async fn revoke_user(conn: &mut Conn, user_id: i64) -> QueryResult<()> {
     let at = now();
-    with_conn!(db, conn => {
+    run!(conn, c => {
         diesel::update(
             refresh_tokens::table
                 .filter(refresh_tokens::user_id.eq(user_id))
                 .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::revoked_at.eq(at))
-        .execute(conn)
-        .await?;
-    });
+        .execute(c)
+        .await
+    })?;
     Ok(())
 }

@@ -5,66 +5,47 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::Author;
+use crate::types::{HttpUrl, NonBlank, Slug, Text};
 
 /// Body of `POST /api/v1/authors`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthorRequest {
     /// Display name; a wire service is named as such (e.g. "core").
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(format = "text", example = "core", min_length = 1, max_length = 100)]
-    pub name: String,
+    #[schema(inline, example = "core")]
+    pub name: NonBlank<100>,
     /// URL slug; generated from the name when omitted.
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// Biography shown in the "About" box.
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub bio: Option<String>,
+    #[schema(inline)]
+    pub bio: Option<Text<5000>>,
     /// Portrait image URL (http/https).
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", max_length = 2048)]
-    pub avatar_url: Option<String>,
+    pub avatar_url: Option<HttpUrl>,
     /// Personal or organisation website (http/https).
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", max_length = 2048)]
-    pub website: Option<String>,
+    pub website: Option<HttpUrl>,
 }
 
 /// Body of `PATCH /api/v1/authors/{id_or_slug}`: only the fields given change;
 /// `null` clears `avatar_url` or `website`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthorRequest {
     /// Display name.
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(format = "text", min_length = 1, max_length = 100)]
-    pub name: Option<String>,
+    #[schema(inline)]
+    pub name: Option<NonBlank<100>>,
     /// URL slug.
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// Biography.
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub bio: Option<String>,
+    #[schema(inline)]
+    pub bio: Option<Text<5000>>,
     /// Portrait image URL; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
-    pub avatar_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(value_type = Option<HttpUrl>)]
+    pub avatar_url: Option<Option<HttpUrl>>,
     /// Website; `null` removes it.
-    #[serde(default, deserialize_with = "crate::patch::nullable")]
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", value_type = Option<String>, max_length = 2048)]
-    pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    #[schema(value_type = Option<HttpUrl>)]
+    pub website: Option<Option<HttpUrl>>,
 }
 
 /// A public author profile.

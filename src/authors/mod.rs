@@ -3,4 +3,5 @@
 
 pub mod dto;
 pub mod model;
+pub mod reference;
 pub mod routes;

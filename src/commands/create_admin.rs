@@ -2,20 +2,21 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use crate::auth::Role;
 use crate::state::AppState;
-use crate::users::dto::{CreateUserRequest, RoleName};
+use crate::types::{Email, Password};
+use crate::users::dto::CreateUserRequest;
 
 /// Reads the password and creates the admin; returns a message for the operator.
 pub async fn run(state: &AppState, email: String) -> Result<String, String> {
     let password = read_password()?;
     let request = CreateUserRequest {
-        email,
-        password,
-        role: RoleName::Admin,
+        email: Email::parse(email).map_err(|e| format!("email: {e}"))?,
+        password: Password::parse(password).map_err(|e| format!("password: {e}"))?,
+        role: Role::Admin,
         author_id: None,
     };
-    crate::validation::check(&request).map_err(|e| e.to_string())?;
-    let user = crate::users::routes::create_user(state, request)
+    let user = crate::users::routes::create_user(&state.db, request)
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("created admin {} (id {})", user.email, user.id))

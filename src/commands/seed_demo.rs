@@ -10,25 +10,36 @@ use crate::articles::model::{self as articles, NewArticle};
 use crate::articles::workflow::{Status, Transition};
 use crate::authors::model::{self as authors, NewAuthor};
 use crate::comments::model::{self as comments, NewComment};
+use crate::comments::status::CommentStatus;
+use crate::db::slugs::{base_slug, unique_slug, SlugTable};
 use crate::db::time::now;
-use crate::error::ApiResult;
+use crate::db::Conn;
+use crate::error::{ApiError, ApiResult};
 use crate::seed::content::{ARTICLES, AUTHORS, COMMENTS, TAGS};
 use crate::state::AppState;
 use crate::tags::model::{self as tags, NewTag};
 
 /// Loads the sample; refuses a database that already has articles.
 pub async fn run(state: &AppState) -> Result<String, String> {
-    load(state).await.map_err(|e| e.to_string())
+    let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
+    conn.transaction(async |conn| load(conn).await)
+        .await
+        .map_err(|e| e.to_string())
 }
 
-async fn load(state: &AppState) -> ApiResult<String> {
-    articles::ensure_empty(&state.db).await?;
-    let db = &state.db;
+async fn load(conn: &mut Conn) -> ApiResult<String> {
+    let existing = articles::count(conn).await?;
+    if existing > 0 {
+        return Err(ApiError::Conflict {
+            code: "not_empty",
+            detail: format!("the database already holds {existing} article(s); seed an empty one"),
+        });
+    }
     let at = now();
     let mut author_ids = HashMap::new();
     for a in AUTHORS {
         let row = authors::create(
-            db,
+            conn,
             NewAuthor {
                 slug: a.slug.to_owned(),
                 name: a.name.to_owned(),
@@ -44,7 +55,7 @@ async fn load(state: &AppState) -> ApiResult<String> {
     }
     for t in TAGS {
         tags::create(
-            db,
+            conn,
             NewTag {
                 slug: t.slug.to_owned(),
                 name: t.name.to_owned(),
@@ -55,19 +66,27 @@ async fn load(state: &AppState) -> ApiResult<String> {
         )
         .await?;
     }
+    let tag_ids = tags::ids_by_slug(conn, &TAGS.iter().map(|t| t.slug).collect::<Vec<_>>()).await?;
     let mut article_ids = Vec::with_capacity(ARTICLES.len());
     for a in ARTICLES {
-        let slugs: Vec<String> = a.tags.iter().map(|s| (*s).to_owned()).collect();
-        let tag_ids = tags::ids_for_slugs(db, &slugs).await?;
+        let article_tags = a
+            .tags
+            .iter()
+            .map(|s| {
+                tag_ids
+                    .get(*s)
+                    .copied()
+                    .ok_or_else(|| ApiError::internal(format!("unknown demo tag {s}")))
+            })
+            .collect::<ApiResult<Vec<i64>>>()?;
         let derived = derive(a.body);
-        let slug =
-            articles::unique_slug(db, &crate::db::slugs::base_slug(a.title, "article"), None)
-                .await?;
-        let author_id = *author_ids.get(a.author).ok_or_else(|| {
-            crate::error::ApiError::internal(format!("unknown demo author {}", a.author))
-        })?;
+        let base = base_slug(a.title, "article");
+        let slug = unique_slug(conn, SlugTable::Articles, &base, None).await?;
+        let author_id = *author_ids
+            .get(a.author)
+            .ok_or_else(|| ApiError::internal(format!("unknown demo author {}", a.author)))?;
         let row = articles::create(
-            db,
+            conn,
             NewArticle {
                 slug,
                 title: a.title.to_owned(),
@@ -85,31 +104,12 @@ async fn load(state: &AppState) -> ApiResult<String> {
                 created_at: at,
                 updated_at: at,
             },
-            &tag_ids,
+            &article_tags,
             None,
         )
         .await?;
-        let when = at - Duration::days(a.days_ago);
-        let transition = match a.state {
-            "published" => Some(Transition {
-                status: Status::Published,
-                publish_at: None,
-                published_at: Some(when),
-            }),
-            "scheduled" => Some(Transition {
-                status: Status::Scheduled,
-                publish_at: Some(when),
-                published_at: Some(when),
-            }),
-            "in_review" => Some(Transition {
-                status: Status::InReview,
-                publish_at: None,
-                published_at: None,
-            }),
-            _ => None,
-        };
-        if let Some(t) = transition {
-            articles::set_status(db, row.id, row.version, t).await?;
+        if let Some(t) = transition(a.state, at - Duration::days(a.days_ago)) {
+            articles::set_status(conn, row.id, row.version, t).await?;
         }
         article_ids.push(row.id);
     }
@@ -117,8 +117,10 @@ async fn load(state: &AppState) -> ApiResult<String> {
     for (i, c) in COMMENTS.iter().enumerate() {
         let parent = c.reply_to.and_then(|p| comment_ids.get(p).copied());
         let posted = at - Duration::hours((COMMENTS.len() - i) as i64);
+        let status = CommentStatus::parse(c.status)
+            .ok_or_else(|| ApiError::internal(format!("unknown demo status {}", c.status)))?;
         let row = comments::insert(
-            db,
+            conn,
             NewComment {
                 article_id: article_ids[c.article],
                 parent_id: parent.map(|(id, _)| id),
@@ -127,7 +129,7 @@ async fn load(state: &AppState) -> ApiResult<String> {
                 author_email: c.author_email.to_owned(),
                 author_url: c.author_url.map(str::to_owned),
                 body: c.body.to_owned(),
-                status: c.status.to_owned(),
+                status,
                 user_id: None,
                 ip: None,
                 user_agent: None,
@@ -145,4 +147,19 @@ async fn load(state: &AppState) -> ApiResult<String> {
         ARTICLES.len(),
         COMMENTS.len()
     ))
+}
+
+/// The workflow state a demo article is put in, `when` days ago.
+fn transition(state: &str, when: chrono::NaiveDateTime) -> Option<Transition> {
+    let (status, publish_at, published_at) = match state {
+        "published" => (Status::Published, None, Some(when)),
+        "scheduled" => (Status::Scheduled, Some(when), Some(when)),
+        "in_review" => (Status::InReview, None, None),
+        _ => return None,
+    };
+    Some(Transition {
+        status,
+        publish_at,
+        published_at,
+    })
 }

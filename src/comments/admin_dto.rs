@@ -9,7 +9,7 @@ use super::dto::MAX_BODY_CHARS;
 use super::model::Comment;
 use super::status::CommentStatus;
 use crate::db::time::utc;
-use crate::error::ApiError;
+use crate::types::NonBlank;
 
 /// A comment with its private fields, for moderation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,11 +47,9 @@ pub struct ModeratedComment {
     pub updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<Comment> for ModeratedComment {
-    type Error = ApiError;
-
-    fn try_from(c: Comment) -> Result<Self, ApiError> {
-        Ok(Self {
+impl From<Comment> for ModeratedComment {
+    fn from(c: Comment) -> Self {
+        Self {
             id: c.id,
             article_id: c.article_id,
             parent_id: c.parent_id,
@@ -60,14 +58,14 @@ impl TryFrom<Comment> for ModeratedComment {
             author_email: c.author_email,
             author_url: c.author_url,
             body: c.body,
-            status: CommentStatus::from_db(&c.status)?,
+            status: c.status,
             visible: c.visible,
             user_id: c.user_id,
             ip: c.ip,
             user_agent: c.user_agent,
             created_at: utc(c.created_at),
             updated_at: utc(c.updated_at),
-        })
+        }
     }
 }
 
@@ -90,16 +88,12 @@ pub struct ModerationParams {
 }
 
 /// Body of `PATCH /api/v1/comments/{id}`: moderate and/or edit.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModerateCommentRequest {
     /// New moderation state.
     pub status: Option<CommentStatus>,
     /// Corrected text (plain, at most 5000 characters).
-    #[validate(
-        length(min = 1, max = "MAX_BODY_CHARS"),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(format = "text", min_length = 1, max_length = 5000)]
-    pub body: Option<String>,
+    #[schema(inline)]
+    pub body: Option<NonBlank<{ MAX_BODY_CHARS }>>,
 }

@@ -9,11 +9,12 @@ use super::model::Comment;
 use super::render::body_html;
 use super::status::CommentStatus;
 use crate::db::time::utc;
+use crate::types::{Email, HttpUrl, NonBlank, Text};
 
 /// Longest comment body, in characters.
-pub const MAX_BODY_CHARS: u64 = 5000;
+pub const MAX_BODY_CHARS: usize = 5000;
 /// Longest commenter name, in characters.
-pub const MAX_NAME_CHARS: u64 = 100;
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// An approved comment as shown to readers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,51 +57,29 @@ impl PublicComment {
 }
 
 /// Body of `POST /api/v1/articles/{id_or_slug}/comments` ("Leave a Reply").
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommentRequest {
     /// Name shown with the comment.
-    #[validate(
-        length(min = 1, max = "MAX_NAME_CHARS"),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        format = "text",
-        example = "Ana Reader",
-        min_length = 1,
-        max_length = 100
-    )]
-    pub author_name: String,
+    #[schema(inline, example = "Ana Reader")]
+    pub author_name: NonBlank<{ MAX_NAME_CHARS }>,
     /// Email address; never published.
-    #[validate(email, length(max = 254))]
-    #[schema(example = "ana@example.org", format = "email", max_length = 254)]
-    pub author_email: String,
+    pub author_email: Email,
     /// Website shown with the name (http/https).
-    #[validate(custom(function = "crate::validation::http_url"))]
-    #[schema(format = "http-url", max_length = 2048)]
-    pub author_url: Option<String>,
+    pub author_url: Option<HttpUrl>,
     /// Plain text; rejected (never truncated) beyond 5000 characters.
-    #[validate(
-        length(min = 1, max = "MAX_BODY_CHARS"),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        format = "text",
-        example = "Thanks for the clear explanation.",
-        min_length = 1,
-        max_length = 5000
-    )]
-    pub body: String,
+    #[schema(inline, example = "Thanks for the clear explanation.")]
+    pub body: NonBlank<{ MAX_BODY_CHARS }>,
     /// The approved comment of the same article this replies to.
-    #[serde(default, deserialize_with = "crate::json_int::optional")]
+    #[serde(default, deserialize_with = "crate::http::json_int::optional")]
     #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
     /// `form_token` from the comment form (`GET …/comment-form`).
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub form_token: String,
+    #[schema(inline)]
+    pub form_token: NonBlank<200>,
     /// Honeypot: render it hidden and leave it empty. Bots fill it in.
-    pub honeypot: Option<String>,
+    #[schema(inline)]
+    pub honeypot: Option<Text<5000>>,
 }
 
 /// Answer to a posted comment (202: received; most wait for moderation).

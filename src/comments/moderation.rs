@@ -1,38 +1,42 @@
 //! The moderation queue (editors and admins): list, read, approve or trash,
 //! edit, delete. Every change is visible to readers at once.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, web, HttpRequest, HttpResponse};
 
 use super::admin_dto::{ModerateCommentRequest, ModeratedComment, ModerationParams};
-use super::model;
-use crate::auth::{policy, Caller};
-use crate::error::{ApiResult, ProblemDetails};
+use super::model::{self, Moderation};
+use crate::api_docs::responses::{
+    BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
+};
+use crate::auth::{policy, Credentials};
+use crate::db::time::now;
+use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::Visibility;
-use crate::http::pagination::{bad_param, list_response, ListMeta, ListResponse, PageRequest};
+use crate::http::pagination::{bad_param, page_response, ListResponse, PageRequest};
 use crate::http::params::parse_id;
+use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
-use crate::validation::Valid;
 
 /// The moderation queue: comments of every status (or one), newest first,
 /// with the commenter's email and IP (editors and admins).
 #[utoipa::path(
-    get, path = "/api/v1/comments", tag = "comments", operation_id = "list_comments",
+    tag = "comments", operation_id = "list_comments",
     params(ModerationParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of comments", body = ListResponse<ModeratedComment>, headers(("Link" = String))),
-        (status = 400, description = "Unknown or invalid query parameter", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors and admins only", body = ProblemDetails, content_type = "application/problem+json"),
+        BadRequest, Unauthorized, Forbidden, Unavailable,
     )
 )]
+#[get("/api/v1/comments")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     params: web::Query<ModerationParams>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, None)?;
@@ -40,99 +44,113 @@ pub async fn list(
         return Err(bad_param("article", "must be an article id (1 or more)"));
     }
     let (rows, total) = model::moderation_list(
-        &state.db,
+        &mut conn,
         params.status,
         params.article,
         page.offset(),
-        i64::from(page.per_page()),
+        page.limit(),
     )
     .await?;
-    let data = rows
-        .into_iter()
-        .map(ModeratedComment::try_from)
-        .collect::<ApiResult<Vec<_>>>()?;
-    let meta = ListMeta {
-        page: page.page(),
-        per_page: page.per_page(),
-        total,
-        next_cursor: None,
-    };
-    list_response(&req, &page, data, meta, Visibility::Private)
+    let data: Vec<ModeratedComment> = rows.into_iter().map(ModeratedComment::from).collect();
+    page_response(&req, &page, data, total, Visibility::Private)
 }
 
 /// One comment with its private fields (editors and admins).
 #[utoipa::path(
-    get, path = "/api/v1/comments/{id}", tag = "comments", operation_id = "get_comment",
+    tag = "comments", operation_id = "get_comment",
     params(("id" = i64, Path, description = "Comment id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The comment", body = ModeratedComment),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors and admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment", body = ProblemDetails, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/comments/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
-    let comment = model::find(&state.db, parse_id(&path, "comment")?).await?;
-    Ok(fresh(&ModeratedComment::try_from(comment)?))
+    let id = parse_id(&path, "comment")?;
+    let comment = model::find(&mut conn, id).await?.or_not_found("comment")?;
+    Ok(fresh(&ModeratedComment::from(comment)))
 }
 
 /// Approve, hold, mark as spam or trash a comment, and/or correct its text
 /// (editors and admins).
 #[utoipa::path(
-    patch, path = "/api/v1/comments/{id}", tag = "comments", operation_id = "update_comment",
+    tag = "comments", operation_id = "update_comment",
     params(("id" = i64, Path, description = "Comment id")),
     request_body = ModerateCommentRequest,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated comment", body = ModeratedComment),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors and admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, NotFound, Unavailable,
     )
 )]
+#[patch("/api/v1/comments/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     body: Valid<ModerateCommentRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
     let body = body.into_inner()?;
-    let updated = model::moderate(&state.db, id, body.status, body.body).await?;
-    Ok(fresh(&ModeratedComment::try_from(updated)?))
+    let changes = Moderation {
+        status: body.status,
+        body: body.body.map(String::from),
+        updated_at: now(),
+    };
+    let updated = conn
+        .transaction(async |conn| {
+            let comment = model::find(conn, id).await?.or_not_found("comment")?;
+            Ok::<_, ApiError>(model::moderate(conn, id, comment.article_id, &changes).await?)
+        })
+        .await?;
+    Ok(fresh(&ModeratedComment::from(updated)))
 }
 
-/// Erase a comment for good (editors and admins). A comment with replies
-/// cannot be erased (409): trash it so the thread stays readable.
+/// Erase a comment for good (editors and admins); its spam and trashed
+/// replies go with it. While approved or pending replies hang from it, 409
+/// `has_replies`: trash it instead, so the thread stays readable.
 #[utoipa::path(
-    delete, path = "/api/v1/comments/{id}", tag = "comments", operation_id = "delete_comment",
+    tag = "comments", operation_id = "delete_comment",
     params(("id" = i64, Path, description = "Comment id")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors and admins only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The comment has replies", body = ProblemDetails, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound, Conflict, Unavailable,
     )
 )]
+#[delete("/api/v1/comments/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
-    model::delete(&state.db, parse_id(&path, "comment")?).await?;
-    Ok(no_content())
+    let id = parse_id(&path, "comment")?;
+    conn.transaction(async |conn| {
+        let replies = model::live_replies(conn, id).await?;
+        if replies > 0 {
+            return Err(ApiError::Conflict {
+                code: "has_replies",
+                detail: format!(
+                    "the comment has {replies} approved or pending {}; set its status to trash instead",
+                    if replies == 1 { "reply" } else { "replies" }
+                ),
+            });
+        }
+        if !model::delete(conn, id).await? {
+            return Err(ApiError::NotFound("comment not found".to_owned()));
+        }
+        Ok(no_content())
+    })
+    .await
 }

@@ -1,7 +1,7 @@
 //! Readers leave a reply: the form description and the posting endpoint.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{
     CommentForm, CommentReceipt, FormField, NewCommentRequest, MAX_BODY_CHARS, MAX_NAME_CHARS,
@@ -10,16 +10,20 @@ use super::form_token::{self, TokenError};
 use super::model::{self, Comment, NewComment};
 use super::screening::{screen, Submission};
 use super::status::CommentStatus;
+use crate::api_docs::responses::{
+    Conflict, Forbidden, JsonBody, NotFound, TooManyRequests, Unauthorized, Unavailable,
+};
 use crate::articles::model::{self as articles, Article};
-use crate::auth::Caller;
+use crate::auth::Credentials;
 use crate::db::time::now;
-use crate::error::{ApiError, ApiResult, FieldError, ProblemDetails};
+use crate::db::Conn;
+use crate::error::{ApiError, ApiResult, FieldError, OrNotFound};
 use crate::http::client_ip::client_ip;
 use crate::http::params::IdOrSlug;
+use crate::http::validation::Valid;
 use crate::state::AppState;
 use crate::throttle::{self, Limit};
 use crate::users::model::normalize_email;
-use crate::validation::Valid;
 
 /// Name of the honeypot property.
 const HONEYPOT: &str = "honeypot";
@@ -28,25 +32,30 @@ fn unix_now() -> u64 {
     now().and_utc().timestamp().max(0) as u64
 }
 
-async fn published_article(state: &AppState, key: &str) -> ApiResult<Article> {
-    articles::find(&state.db, &IdOrSlug::parse(key, "article")?, Some(now())).await
+async fn published_article(conn: &mut Conn, key: &str) -> ApiResult<Article> {
+    let key = IdOrSlug::parse(key, "article")?;
+    articles::find(conn, &key, Some(now()))
+        .await?
+        .or_not_found("article")
 }
 
 /// The comment form of a published article ("Leave a Reply"): labels,
 /// required fields, limits, the privacy notice and a fresh `form_token`.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id_or_slug}/comment-form", tag = "comments", operation_id = "get_comment_form",
+    tag = "comments", operation_id = "get_comment_form",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
     security(()),
     responses(
         (status = 200, description = "How to render and submit the form", body = CommentForm),
-        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+        NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/articles/{id_or_slug}/comment-form")]
 pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
-    let article = published_article(&state, &path).await?;
+    let mut conn = state.db.conn().await?;
+    let article = published_article(&mut conn, &path).await?;
     let rules = &state.config.comments;
-    let count = model::approved_counts(&state.db, &[article.id]).await?;
+    let count = model::approved_counts(&mut conn, &[article.id]).await?;
     let secret = state.config.jwt_secret.expose().as_bytes();
     let form = CommentForm {
         article_id: article.id,
@@ -61,14 +70,14 @@ pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
                 label: "Comment",
                 input: "textarea",
                 required: true,
-                max_length: MAX_BODY_CHARS,
+                max_length: MAX_BODY_CHARS as u64,
             },
             FormField {
                 name: "author_name",
                 label: "Name",
                 input: "text",
                 required: true,
-                max_length: MAX_NAME_CHARS,
+                max_length: MAX_NAME_CHARS as u64,
             },
             FormField {
                 name: "author_email",
@@ -103,40 +112,33 @@ pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
 /// comment, or a signed-in member of staff, is approved at once. Rate
 /// limited per client IP and per email.
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id_or_slug}/comments", tag = "comments", operation_id = "create_comment",
+    tag = "comments", operation_id = "create_comment",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
     request_body = NewCommentRequest,
     security((), ("bearer" = [])),
     responses(
         (status = 202, description = "Received (see `status`)", body = CommentReceipt),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid credentials", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Comments are closed on this article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The same comment was already left here", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, bad parent or expired form token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Too many comments from this IP or email, or on this article", body = ProblemDetails, content_type = "application/problem+json",
-         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        JsonBody, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, Unavailable,
     )
 )]
+#[post("/api/v1/articles/{id_or_slug}/comments")]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     body: Valid<NewCommentRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     let body = body.into_inner()?;
     let rules = &state.config.comments;
-    let article = published_article(&state, &path).await?;
+    let article = published_article(&mut conn, &path).await?;
     if !article.comments_open {
         return Err(ApiError::Forbidden(
             "comments are closed on this article".to_owned(),
         ));
     }
-    let depth = reply_depth(&state, &article, body.parent_id).await?;
+    let depth = reply_depth(&mut conn, rules.max_depth, &article, body.parent_id).await?;
     let verified = form_token::verify_any(
         state.config.jwt_secrets().map(|s| s.expose().as_bytes()),
         article.id,
@@ -154,68 +156,52 @@ pub async fn create(
 
     let email = normalize_email(&body.author_email);
     let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
-    let window_secs = rules.rate_window_secs;
+    // Counted before (and whatever becomes of) the comment itself.
+    let limit = |max| Limit {
+        max,
+        window_secs: rules.rate_window_secs,
+    };
     let ip_key = format!("comment:ip:{}", ip.as_deref().unwrap_or_default());
-    throttle::hit(
-        &state.db,
-        &ip_key,
-        Limit {
-            max: rules.ip_max,
-            window_secs,
-        },
-    )
-    .await?;
-    throttle::hit(
-        &state.db,
-        &format!("comment:email:{email}"),
-        Limit {
-            max: rules.email_max,
-            window_secs,
-        },
-    )
-    .await?;
-    throttle::hit(
-        &state.db,
-        &format!("comment:article:{}", article.id),
-        Limit {
-            max: rules.article_max,
-            window_secs,
-        },
-    )
-    .await?;
+    throttle::hit(&mut conn, &ip_key, limit(rules.ip_max)).await?;
+    let email_key = format!("comment:email:{email}");
+    throttle::hit(&mut conn, &email_key, limit(rules.email_max)).await?;
+    let article_key = format!("comment:article:{}", article.id);
+    throttle::hit(&mut conn, &article_key, limit(rules.article_max)).await?;
 
     let staff = caller.staff();
-    let submission = Submission {
-        article_id: article.id,
-        email: &email,
-        name: &body.author_name,
-        url: body.author_url.as_deref(),
-        body: &body.body,
-        honeypot: body.honeypot.as_deref(),
-        fill_secs,
-        by_staff: staff.is_some(),
-    };
-    let status = screen(&state.db, rules, &submission).await?;
-    let at = now();
-    let stored = model::insert(
-        &state.db,
-        NewComment {
-            article_id: article.id,
-            parent_id: body.parent_id,
-            depth,
-            author_name: body.author_name,
-            author_email: email,
-            author_url: body.author_url,
-            body: body.body,
-            status: status.as_str().to_owned(),
-            user_id: staff.and_then(|s| s.user_id),
-            ip,
-            user_agent: user_agent(&req),
-            created_at: at,
-            updated_at: at,
-        },
-    )
-    .await?;
+    let user_agent = user_agent(&req);
+    let (stored, status) = conn
+        .transaction(async |conn| {
+            let submission = Submission {
+                article_id: article.id,
+                email: &email,
+                name: &body.author_name,
+                url: body.author_url.as_deref(),
+                body: &body.body,
+                honeypot: body.honeypot.as_deref(),
+                fill_secs,
+                by_staff: staff.is_some(),
+            };
+            let status = screen(conn, rules, &submission).await?;
+            let at = now();
+            let new = NewComment {
+                article_id: article.id,
+                parent_id: body.parent_id,
+                depth,
+                author_name: body.author_name.into(),
+                author_email: email.clone(),
+                author_url: body.author_url.map(String::from),
+                body: body.body.into(),
+                status,
+                user_id: staff.and_then(|s| s.user_id),
+                ip,
+                user_agent,
+                created_at: at,
+                updated_at: at,
+            };
+            Ok::<_, ApiError>((model::insert(conn, new).await?, status))
+        })
+        .await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(receipt(&stored, status)))
@@ -240,25 +226,25 @@ fn receipt(stored: &Comment, status: CommentStatus) -> CommentReceipt {
 /// Depth of a reply to `parent_id`: the parent must be a public comment of
 /// the same article, less deep than the configured limit.
 async fn reply_depth(
-    state: &AppState,
+    conn: &mut Conn,
+    max_depth: i32,
     article: &Article,
     parent_id: Option<i64>,
 ) -> ApiResult<i32> {
     let Some(parent_id) = parent_id else {
         return Ok(0);
     };
-    let parent = match model::find(&state.db, parent_id).await {
-        Ok(parent) if parent.article_id == article.id && parent.visible => parent,
-        Ok(_) | Err(ApiError::NotFound(_)) => {
+    let parent = match model::find(conn, parent_id).await? {
+        Some(parent) if parent.article_id == article.id && parent.visible => parent,
+        _ => {
             return Err(invalid(
                 "parent_id",
                 "not a published comment of this article",
             ))
         }
-        Err(e) => return Err(e),
     };
     let depth = parent.depth + 1;
-    if depth >= state.config.comments.max_depth {
+    if depth >= max_depth {
         return Err(invalid("parent_id", "the thread is too deep to reply here"));
     }
     Ok(depth)

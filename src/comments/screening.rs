@@ -5,7 +5,7 @@ use super::model;
 use super::settings::CommentSettings;
 use super::spam::{blocked_word, count_links};
 use super::status::CommentStatus;
-use crate::db::Db;
+use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
 
 /// What the screening knows about a submission.
@@ -31,7 +31,7 @@ pub struct Submission<'a> {
 
 /// The status to store; 409 for a duplicate.
 pub async fn screen(
-    db: &Db,
+    conn: &mut Conn,
     rules: &CommentSettings,
     s: &Submission<'_>,
 ) -> ApiResult<CommentStatus> {
@@ -39,7 +39,7 @@ pub async fn screen(
     if s.honeypot.is_some_and(|v| !v.is_empty()) || s.fill_secs < rules.min_fill_secs {
         return Ok(CommentStatus::Spam);
     }
-    if model::is_duplicate(db, s.article_id, s.email, s.body).await? {
+    if model::is_duplicate(conn, s.article_id, s.email, s.body).await? {
         return Err(ApiError::Conflict {
             code: "duplicate_comment",
             detail: "you already left this comment on this article".to_owned(),
@@ -50,7 +50,7 @@ pub async fn screen(
     {
         return Ok(CommentStatus::Pending);
     }
-    if s.by_staff || (rules.auto_approve_known && model::email_has_approved(db, s.email).await?) {
+    if s.by_staff || (rules.auto_approve_known && model::email_has_approved(conn, s.email).await?) {
         return Ok(CommentStatus::Approved);
     }
     Ok(CommentStatus::Pending)

@@ -1,19 +1,19 @@
-//! Database access: an enum of pools (PostgreSQL or SQLite) and macros that
-//! run the same Diesel code on whichever connection it holds.
-//!
-//! Queries are written once with `diesel_async::RunQueryDsl`; `with_conn!`
-//! and `with_tx!` expand the body once per backend so each is type-checked
-//! against its own connection.
+//! Database access: a pool of either backend ([`Db`]), the connection
+//! handle model code takes ([`Conn`], queries written once in [`run!`]),
+//! migrations and the shared schema.
 
 #[macro_use]
-mod macros;
+mod conn;
 #[macro_use]
-pub mod slugs;
+mod text_enum;
 pub mod migrate;
+mod pool;
 pub mod schema;
-mod setup;
+pub mod slugs;
 pub mod time;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::SqliteConnection;
@@ -21,15 +21,13 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::AsyncPgConnection;
 
+pub use conn::{Conn, ConnMut};
+
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 
 /// An async SQLite connection (diesel's sync connection on a blocking thread).
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
-/// PostgreSQL connection pool.
-pub type PgPool = Pool<AsyncPgConnection>;
-/// SQLite connection pool.
-pub type SqlitePool = Pool<SqliteConn>;
 
 /// Which database the service runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,13 +38,17 @@ pub enum Backend {
     Sqlite,
 }
 
-/// The connection pool of the configured backend.
+/// The connection pool of the configured backend. Cheap to clone.
 #[derive(Clone)]
-pub enum Db {
-    /// PostgreSQL pool.
-    Pg(PgPool),
-    /// SQLite pool.
-    Sqlite(SqlitePool),
+pub struct Db {
+    pools: Pools,
+    checkouts: Arc<AtomicU64>,
+}
+
+#[derive(Clone)]
+enum Pools {
+    Pg(Pool<AsyncPgConnection>),
+    Sqlite(Pool<SqliteConn>),
 }
 
 impl std::fmt::Debug for Db {
@@ -58,23 +60,38 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// Builds the pool for the configured URL (connections open lazily).
     pub fn connect(config: &Config) -> Result<Self, String> {
-        setup::build_pool(config)
+        Ok(Self {
+            pools: pool::build(config)?,
+            checkouts: Arc::default(),
+        })
     }
 
     /// The backend this pool talks to.
     pub fn backend(&self) -> Backend {
-        match self {
-            Self::Pg(_) => Backend::Postgres,
-            Self::Sqlite(_) => Backend::Sqlite,
+        match self.pools {
+            Pools::Pg(_) => Backend::Postgres,
+            Pools::Sqlite(_) => Backend::Sqlite,
         }
+    }
+
+    /// Checks out one connection: a request's whole unit of work runs on it.
+    /// 503 when none frees up within the pool's wait timeout.
+    pub async fn conn(&self) -> ApiResult<Conn> {
+        self.checkouts.fetch_add(1, Ordering::Relaxed);
+        Ok(match &self.pools {
+            Pools::Pg(pool) => Conn::pg(pool.get().await?),
+            Pools::Sqlite(pool) => Conn::sqlite(pool.get().await?),
+        })
+    }
+
+    /// Connections checked out since start (tests assert one per request).
+    pub fn checkouts(&self) -> u64 {
+        self.checkouts.load(Ordering::Relaxed)
     }
 
     /// Checks a connection can be had and answers `SELECT 1` within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> ApiResult<()> {
-        use diesel_async::SimpleAsyncConnection as _;
-        let ping = async {
-            with_conn!(self, conn => conn.batch_execute("SELECT 1").await.map_err(ApiError::from))
-        };
+        let ping = async { Ok(self.conn().await?.batch_execute("SELECT 1").await?) };
         match tokio::time::timeout(timeout, ping).await {
             Ok(result) => result,
             Err(_) => Err(ApiError::Unavailable("database ping timed out".to_owned())),

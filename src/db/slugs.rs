@@ -1,36 +1,57 @@
-//! Unique slugs for any table with `id` and `slug` columns.
+//! Unique slugs for the tables addressed by slug.
 
+use diesel::prelude::{BoolExpressionMethods, ExpressionMethods, QueryDsl, TextExpressionMethods};
+use diesel_async::RunQueryDsl;
+
+use super::schema::{articles, authors, tags};
+use super::Conn;
 use crate::error::{ApiError, ApiResult};
 
-/// Slugs of `$table` equal to `$base` or of the form `$base-…`, ignoring row
-/// `$except` (an `Option<i64>`). Evaluates to `ApiResult<Vec<String>>`.
-macro_rules! taken_slugs {
-    ($db:expr, $table:ident, $base:expr, $except:expr) => {{
-        use diesel::prelude::{BoolExpressionMethods, ExpressionMethods, QueryDsl, TextExpressionMethods};
-        use diesel_async::RunQueryDsl;
-        use $crate::db::schema::$table;
-        let base: &str = $base;
-        let except: Option<i64> = $except;
-        let pattern = format!("{base}-%");
-        let taken: $crate::error::ApiResult<Vec<String>> = async {
-            Ok(with_conn!($db, conn => {
-                let mut query = $table::table
+/// The tables whose rows have a unique `slug`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugTable {
+    /// `articles`.
+    Articles,
+    /// `authors`.
+    Authors,
+    /// `tags`.
+    Tags,
+}
+
+/// `base`, or `base-2`, `base-3`…: the first slug no other row of `table`
+/// (other than `except`) uses. Run it in the transaction that writes the
+/// row; the unique index still refuses a slug taken by a concurrent writer.
+pub async fn unique_slug(
+    conn: &mut Conn,
+    table: SlugTable,
+    base: &str,
+    except: Option<i64>,
+) -> ApiResult<String> {
+    let pattern = format!("{base}-%");
+    let except = except.unwrap_or(0);
+    // The same query on each table (and, inside `run!`, each backend).
+    macro_rules! taken {
+        ($table:ident) => {
+            run!(conn, c => {
+                $table::table
                     .select($table::slug)
                     .filter($table::slug.eq(base).or($table::slug.like(&pattern)))
-                    .into_boxed();
-                if let Some(id) = except {
-                    query = query.filter($table::id.ne(id));
-                }
-                query.load(conn).await?
-            }))
-        }
-        .await;
-        taken
-    }};
+                    .filter($table::id.ne(except))
+                    .load::<String>(c)
+                    .await
+            })
+        };
+    }
+    let taken = match table {
+        SlugTable::Articles => taken!(articles),
+        SlugTable::Authors => taken!(authors),
+        SlugTable::Tags => taken!(tags),
+    }?;
+    first_free(base, &taken)
 }
 
 /// `base` if free, else the first free `base-2`, `base-3`…
-pub fn first_free(base: &str, taken: &[String]) -> ApiResult<String> {
+fn first_free(base: &str, taken: &[String]) -> ApiResult<String> {
     if !taken.iter().any(|s| s == base) {
         return Ok(base.to_owned());
     }

@@ -67,6 +67,23 @@ pub fn cached_json(
 /// header's pattern.
 pub const IF_MATCH_PATTERN: &str = r#"^(|\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
 
+/// The `If-Match` header as the OpenAPI document describes it.
+pub struct IfMatch;
+
+impl utoipa::PartialSchema for IfMatch {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(IF_MATCH_PATTERN))
+            .description(Some(
+                "`*` or the ETags of the versions the change was made from",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for IfMatch {}
+
 fn if_match_regex() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(IF_MATCH_PATTERN).expect("valid If-Match pattern"))

@@ -1,11 +1,18 @@
-//! HTTP conventions shared by every resource: list envelopes and pagination,
-//! cursors, conditional requests and caching, and common query parameters.
+//! HTTP plumbing shared by every resource: extractors and their
+//! problem+json errors, body validation, list envelopes and pagination,
+//! conditional requests and caching, middleware, and common parameters.
 
 pub mod body_deadline;
 pub mod caching;
 pub mod client_ip;
+pub mod extractors;
+pub mod json_int;
+pub mod middleware;
 pub mod pagination;
 pub mod params;
+pub mod patch;
+pub mod request_log;
+pub mod validation;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;

@@ -75,6 +75,16 @@ impl PageRequest {
         }
     }
 
+    /// A page-mode request from `page`/`per_page`.
+    pub fn pages(params: &super::PageParams) -> ApiResult<Self> {
+        Self::from_params(params.page, params.per_page, None)
+    }
+
+    /// Rows to load: the page size.
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page())
+    }
+
     /// Items per page.
     pub fn per_page(&self) -> u32 {
         match self {
@@ -173,4 +183,22 @@ pub fn list_response<T: ToSchema + Serialize>(
             .insert(actix_web::http::header::LINK, value);
     }
     Ok(res)
+}
+
+/// The answer of a page-mode list: `data` is the page, `total` counts every
+/// matching item.
+pub fn page_response<T: ToSchema + Serialize>(
+    req: &HttpRequest,
+    page: &PageRequest,
+    data: Vec<T>,
+    total: i64,
+    visibility: crate::http::caching::Visibility,
+) -> ApiResult<actix_web::HttpResponse> {
+    let meta = ListMeta {
+        page: page.page(),
+        per_page: page.per_page(),
+        total,
+        next_cursor: None,
+    };
+    list_response(req, page, data, meta, visibility)
 }

@@ -37,14 +37,23 @@ pub fn parse_id(raw: &str, what: &str) -> Result<i64, ApiError> {
     }
 }
 
-/// Splits a comma-separated parameter and checks every item is allowed.
-pub fn csv_allow_list<'a>(
-    name: &str,
-    raw: Option<&'a str>,
-    allowed: &[&str],
-) -> Result<Vec<&'a str>, ApiError> {
+/// Splits a comma-separated parameter into values of a named enum (`all`
+/// its values, `name_of` their names), without repeats; an unknown or empty
+/// item is a 400.
+pub fn csv_allow_list<T: Copy + PartialEq>(
+    param: &str,
+    raw: Option<&str>,
+    all: &[T],
+    name_of: fn(T) -> &'static str,
+) -> Result<Vec<T>, ApiError> {
     let Some(raw) = raw else {
         return Ok(Vec::new());
+    };
+    let allowed = || {
+        all.iter()
+            .map(|v| name_of(*v))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut out = Vec::new();
     for item in raw.split(',').map(str::trim) {
@@ -52,18 +61,18 @@ pub fn csv_allow_list<'a>(
         // rather than guess what was meant.
         if item.is_empty() {
             return Err(bad_param(
-                name,
-                format!("empty item; list one or more of: {}", allowed.join(", ")),
+                param,
+                format!("empty item; list one or more of: {}", allowed()),
             ));
         }
-        if !allowed.contains(&item) {
+        let Some(value) = all.iter().copied().find(|v| name_of(*v) == item) else {
             return Err(bad_param(
-                name,
-                format!("unknown value {item:?}; allowed: {}", allowed.join(", ")),
+                param,
+                format!("unknown value {item:?}; allowed: {}", allowed()),
             ));
-        }
-        if !out.contains(&item) {
-            out.push(item);
+        };
+        if !out.contains(&value) {
+            out.push(value);
         }
     }
     Ok(out)
@@ -86,11 +95,13 @@ mod tests {
 
     #[test]
     fn csv_rejects_unknown_items() {
+        let names = |v: &'static str| v;
         let allowed = ["author", "tags"];
         assert_eq!(
-            csv_allow_list("include", Some("tags,author,tags"), &allowed).unwrap(),
+            csv_allow_list("include", Some("tags,author,tags"), &allowed, names).unwrap(),
             vec!["tags", "author"]
         );
-        assert!(csv_allow_list("include", Some("author,password"), &allowed).is_err());
+        assert!(csv_allow_list("include", Some("author,password"), &allowed, names).is_err());
+        assert!(csv_allow_list("include", Some("author,"), &allowed, names).is_err());
     }
 }

@@ -5,52 +5,34 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::Tag;
+use crate::types::{NonBlank, Slug, Text};
 
 /// Body of `POST /api/v1/tags`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTagRequest {
     /// Display name.
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        format = "text",
-        example = "Persian Gulf",
-        min_length = 1,
-        max_length = 100
-    )]
-    pub name: String,
+    #[schema(inline, example = "Persian Gulf")]
+    pub name: NonBlank<100>,
     /// URL slug; generated from the name when omitted.
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", example = "persian-gulf", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// What the tag covers.
-    #[validate(length(max = 1000))]
-    #[schema(max_length = 1000)]
-    pub description: Option<String>,
+    #[schema(inline)]
+    pub description: Option<Text<1000>>,
 }
 
 /// Body of `PATCH /api/v1/tags/{id_or_slug}`: only the fields given change.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTagRequest {
     /// Display name.
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(format = "text", min_length = 1, max_length = 100)]
-    pub name: Option<String>,
+    #[schema(inline)]
+    pub name: Option<NonBlank<100>>,
     /// URL slug.
-    #[validate(custom(function = "crate::validation::slug"))]
-    #[schema(format = "slug", max_length = 80)]
-    pub slug: Option<String>,
+    pub slug: Option<Slug>,
     /// What the tag covers.
-    #[validate(length(max = 1000))]
-    #[schema(max_length = 1000)]
-    pub description: Option<String>,
+    #[schema(inline)]
+    pub description: Option<Text<1000>>,
 }
 
 /// A tag.

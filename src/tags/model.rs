@@ -7,12 +7,12 @@ use diesel::prelude::{
     AsChangeset, ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
     SelectableHelper,
 };
+use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
 use crate::articles::model::visible_at;
 use crate::db::schema::{article_tags, articles, tags};
-use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
 /// A tag as stored.
@@ -49,28 +49,27 @@ pub struct TagChanges {
 }
 
 /// One tag by id or slug.
-pub async fn find(db: &Db, key: &IdOrSlug) -> ApiResult<Tag> {
-    let found = with_conn!(db, conn => {
+pub async fn find(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Tag>> {
+    run!(conn, c => {
         let mut query = tags::table.select(Tag::as_select()).into_boxed();
         query = match key {
             IdOrSlug::Id(id) => query.filter(tags::id.eq(*id)),
             IdOrSlug::Slug(slug) => query.filter(tags::slug.eq(slug.as_str())),
         };
-        query.first(conn).await.optional()?
-    });
-    found.ok_or_else(|| ApiError::NotFound("tag not found".to_owned()))
+        query.first(c).await.optional()
+    })
 }
 
 /// A page of tags by name, and the total.
-pub async fn list(db: &Db, offset: i64, limit: i64) -> ApiResult<(Vec<Tag>, i64)> {
-    with_conn!(db, conn => {
-        let total: i64 = tags::table.count().get_result(conn).await?;
+pub async fn list(conn: &mut Conn, offset: i64, limit: i64) -> QueryResult<(Vec<Tag>, i64)> {
+    run!(conn, c => {
+        let total: i64 = tags::table.count().get_result(c).await?;
         let rows = tags::table
             .select(Tag::as_select())
             .order_by((tags::name.asc(), tags::id.asc()))
             .offset(offset)
             .limit(limit)
-            .load(conn)
+            .load(c)
             .await?;
         Ok((rows, total))
     })
@@ -78,34 +77,37 @@ pub async fn list(db: &Db, offset: i64, limit: i64) -> ApiResult<(Vec<Tag>, i64)
 
 /// Published-article counts of the given tags (one grouped query).
 pub async fn published_counts(
-    db: &Db,
+    conn: &mut Conn,
     tag_ids: &[i64],
     now: NaiveDateTime,
-) -> ApiResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = with_conn!(db, conn => {
+) -> QueryResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = run!(conn, c => {
         article_tags::table
             .inner_join(articles::table)
             .filter(article_tags::tag_id.eq_any(tag_ids))
-            .filter(visible_at!(now))
+            .filter(visible_at(now))
             .group_by(article_tags::tag_id)
             .select((article_tags::tag_id, diesel::dsl::count_star()))
-            .load(conn)
-            .await?
-    });
+            .load(c)
+            .await
+    })?;
     Ok(rows.into_iter().collect())
 }
 
 /// Tags of the given articles in display order (one query, no N+1).
-pub async fn for_articles(db: &Db, article_ids: &[i64]) -> ApiResult<HashMap<i64, Vec<Tag>>> {
-    let rows: Vec<(i64, Tag)> = with_conn!(db, conn => {
+pub async fn for_articles(
+    conn: &mut Conn,
+    article_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<Tag>>> {
+    let rows: Vec<(i64, Tag)> = run!(conn, c => {
         article_tags::table
             .inner_join(tags::table)
             .filter(article_tags::article_id.eq_any(article_ids))
             .order_by((article_tags::article_id, article_tags::position))
             .select((article_tags::article_id, Tag::as_select()))
-            .load(conn)
-            .await?
-    });
+            .load(c)
+            .await
+    })?;
     let mut map: HashMap<i64, Vec<Tag>> = HashMap::new();
     for (article_id, tag) in rows {
         map.entry(article_id).or_default().push(tag);
@@ -113,60 +115,45 @@ pub async fn for_articles(db: &Db, article_ids: &[i64]) -> ApiResult<HashMap<i64
     Ok(map)
 }
 
-/// Resolves tag slugs to ids in the given order; unknown slugs are a 422.
-pub async fn ids_for_slugs(db: &Db, slugs: &[String]) -> ApiResult<Vec<i64>> {
+/// The ids of the tags with these slugs, by slug (unknown slugs are absent).
+pub async fn ids_by_slug(conn: &mut Conn, slugs: &[&str]) -> QueryResult<HashMap<String, i64>> {
     if slugs.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
-    let found: Vec<(i64, String)> = with_conn!(db, conn => {
+    let found: Vec<(String, i64)> = run!(conn, c => {
         tags::table
             .filter(tags::slug.eq_any(slugs))
-            .select((tags::id, tags::slug))
-            .load(conn)
-            .await?
-    });
-    let mut ids = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        match found.iter().find(|(_, s)| s == slug) {
-            Some((id, _)) if !ids.contains(id) => ids.push(*id),
-            Some(_) => {}
-            None => {
-                return Err(ApiError::UnknownReference {
-                    field: "tags",
-                    detail: format!("no tag has the slug {slug:?}; create it first"),
-                })
-            }
-        }
-    }
-    Ok(ids)
+            .select((tags::slug, tags::id))
+            .load(c)
+            .await
+    })?;
+    Ok(found.into_iter().collect())
 }
 
 /// Inserts a tag.
-pub async fn create(db: &Db, new: NewTag) -> ApiResult<Tag> {
-    with_conn!(db, conn => {
-        Ok(diesel::insert_into(tags::table)
+pub async fn create(conn: &mut Conn, new: NewTag) -> QueryResult<Tag> {
+    run!(conn, c => {
+        diesel::insert_into(tags::table)
             .values(&new)
             .returning(Tag::as_returning())
-            .get_result(conn)
-            .await?)
+            .get_result(c)
+            .await
     })
 }
 
 /// Updates a tag.
-pub async fn update(db: &Db, id: i64, changes: TagChanges) -> ApiResult<Tag> {
-    with_conn!(db, conn => {
-        Ok(diesel::update(tags::table.filter(tags::id.eq(id)))
+pub async fn update(conn: &mut Conn, id: i64, changes: TagChanges) -> QueryResult<Tag> {
+    run!(conn, c => {
+        diesel::update(tags::table.filter(tags::id.eq(id)))
             .set(&changes)
             .returning(Tag::as_returning())
-            .get_result(conn)
-            .await?)
+            .get_result(c)
+            .await
     })
 }
 
 /// Deletes a tag; articles keep existing, detached from it (cascade).
-pub async fn delete(db: &Db, id: i64) -> ApiResult<()> {
-    with_conn!(db, conn => {
-        diesel::delete(tags::table.filter(tags::id.eq(id))).execute(conn).await?;
-        Ok(())
-    })
+pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<()> {
+    run!(conn, c => diesel::delete(tags::table.filter(tags::id.eq(id))).execute(c).await)?;
+    Ok(())
 }

@@ -1,184 +1,186 @@
 //! Tag endpoints: public reads, editor writes.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{CreateTagRequest, TagResponse, UpdateTagRequest};
-use super::model::{self, NewTag, TagChanges};
-use crate::auth::{policy, Caller};
+use super::model::{self, NewTag, Tag, TagChanges};
+use crate::api_docs::responses::{
+    BadRequest, Conflict, Forbidden, JsonBody, NotFound, NotModified, Unauthorized, Unavailable,
+};
+use crate::auth::{policy, Credentials};
+use crate::db::slugs::{base_slug, unique_slug, SlugTable};
 use crate::db::time::now;
-use crate::error::{ApiResult, ProblemDetails};
+use crate::db::Conn;
+use crate::error::{ApiResult, OrNotFound};
 use crate::http::caching::{cached_json, Visibility};
-use crate::http::pagination::{list_response, ListMeta, ListResponse, PageRequest};
+use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::IdOrSlug;
+use crate::http::validation::Valid;
 use crate::http::{created, fresh, no_content, PageParams};
 use crate::state::AppState;
-use crate::validation::Valid;
 
 /// List tags by name, with their published-article counts.
 #[utoipa::path(
-    get, path = "/api/v1/tags", tag = "tags", operation_id = "list_tags",
+    tag = "tags", operation_id = "list_tags",
     security(()),
     params(PageParams),
     responses(
         (status = 200, description = "A page of tags", body = ListResponse<TagResponse>,
          headers(("Link" = String, description = "RFC 8288 next/prev links"), ("ETag" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Unknown or invalid query parameter", body = ProblemDetails, content_type = "application/problem+json"),
+        NotModified, BadRequest, Unavailable,
     )
 )]
+#[get("/api/v1/tags")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::from_params(params.page, params.per_page, None)?;
-    let (rows, total) = model::list(&state.db, page.offset(), i64::from(page.per_page())).await?;
-    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let counts = model::published_counts(&state.db, &ids, now()).await?;
-    let data = rows
-        .into_iter()
-        .map(|t| {
-            let count = counts.get(&t.id).copied().unwrap_or(0);
-            TagResponse::new(t, count)
-        })
-        .collect();
-    let meta = ListMeta {
-        page: page.page(),
-        per_page: page.per_page(),
-        total,
-        next_cursor: None,
-    };
-    list_response(&req, &page, data, meta, Visibility::Public)
+    let page = PageRequest::pages(&params)?;
+    let mut conn = state.db.conn().await?;
+    let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
+    let data = with_counts(&mut conn, rows).await?;
+    page_response(&req, &page, data, total, Visibility::Public)
 }
 
 /// One tag by numeric id or slug.
 #[utoipa::path(
-    get, path = "/api/v1/tags/{id_or_slug}", tag = "tags", operation_id = "get_tag",
+    tag = "tags", operation_id = "get_tag",
     security(()),
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     responses(
         (status = 200, description = "The tag", body = TagResponse, headers(("ETag" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "No such tag", body = ProblemDetails, content_type = "application/problem+json"),
+        NotModified, NotFound, Unavailable,
     )
 )]
+#[get("/api/v1/tags/{id_or_slug}")]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let tag = model::find(&state.db, &IdOrSlug::parse(&path, "tag")?).await?;
-    let body = with_count(&state, tag).await?;
+    let key = IdOrSlug::parse(&path, "tag")?;
+    let mut conn = state.db.conn().await?;
+    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
+    let body = with_count(&mut conn, tag).await?;
     cached_json(&req, &body, Visibility::Public, "", None)
 }
 
-/// Create a tag (editors).
+/// Create a tag (editors). 409 `duplicate` when the slug is taken.
 #[utoipa::path(
-    post, path = "/api/v1/tags", tag = "tags", operation_id = "create_tag",
+    tag = "tags", operation_id = "create_tag",
     request_body = CreateTagRequest,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = TagResponse, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, Conflict, Unavailable,
     )
 )]
+#[post("/api/v1/tags")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     body: Valid<CreateTagRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
     let body = body.into_inner()?;
-    let slug = match body.slug {
-        Some(slug) => slug,
-        None => {
-            let base = crate::db::slugs::base_slug(&body.name, "tag");
-            crate::db::slugs::first_free(&base, &taken_slugs!(&state.db, tags, &base, None)?)?
-        }
-    };
-    let at = now();
-    let tag = model::create(
-        &state.db,
-        NewTag {
-            slug,
-            name: body.name.trim().to_owned(),
-            description: body.description.unwrap_or_default(),
-            created_at: at,
-            updated_at: at,
-        },
-    )
-    .await?;
+    let tag = conn
+        .transaction(async |conn| {
+            let slug = match body.slug {
+                Some(slug) => slug.into(),
+                None => {
+                    let base = base_slug(&body.name, "tag");
+                    unique_slug(conn, SlugTable::Tags, &base, None).await?
+                }
+            };
+            let at = now();
+            let new = NewTag {
+                slug,
+                name: body.name.trim().to_owned(),
+                description: body.description.map(String::from).unwrap_or_default(),
+                created_at: at,
+                updated_at: at,
+            };
+            Ok::<_, crate::error::ApiError>(model::create(conn, new).await?)
+        })
+        .await?;
     let location = format!("/api/v1/tags/{}", tag.id);
     Ok(created(location, &TagResponse::new(tag, 0)))
 }
 
-/// Change a tag's name, slug or description (editors).
+/// Change a tag's name, slug or description (editors). 409 `duplicate`
+/// when the slug is taken.
 #[utoipa::path(
-    patch, path = "/api/v1/tags/{id_or_slug}", tag = "tags", operation_id = "update_tag",
+    tag = "tags", operation_id = "update_tag",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     request_body = UpdateTagRequest,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = TagResponse),
-        (status = 400, description = "Malformed JSON or unknown field", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Slug already used", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = ProblemDetails, content_type = "application/problem+json"),
+        JsonBody, Unauthorized, Forbidden, NotFound, Conflict, Unavailable,
     )
 )]
+#[patch("/api/v1/tags/{id_or_slug}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateTagRequest>,
 ) -> ApiResult<HttpResponse> {
+    let key = IdOrSlug::parse(&path, "tag")?;
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
-    let tag = model::find(&state.db, &IdOrSlug::parse(&path, "tag")?).await?;
+    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
     let body = body.into_inner()?;
     let changes = TagChanges {
-        slug: body.slug,
+        slug: body.slug.map(String::from),
         name: body.name.map(|n| n.trim().to_owned()),
-        description: body.description,
+        description: body.description.map(String::from),
         updated_at: Some(now()),
     };
-    let tag = model::update(&state.db, tag.id, changes).await?;
-    Ok(fresh(&with_count(&state, tag).await?))
+    let tag = model::update(&mut conn, tag.id, changes).await?;
+    Ok(fresh(&with_count(&mut conn, tag).await?))
 }
 
 /// Delete a tag; its articles stay, detached from it (editors).
 #[utoipa::path(
-    delete, path = "/api/v1/tags/{id_or_slug}", tag = "tags", operation_id = "delete_tag",
+    tag = "tags", operation_id = "delete_tag",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Editors only", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag", body = ProblemDetails, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound, Unavailable,
     )
 )]
+#[delete("/api/v1/tags/{id_or_slug}")]
 pub async fn delete(
     state: web::Data<AppState>,
-    caller: Caller,
+    auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let key = IdOrSlug::parse(&path, "tag")?;
+    let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
-    let tag = model::find(&state.db, &IdOrSlug::parse(&path, "tag")?).await?;
-    model::delete(&state.db, tag.id).await?;
+    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
+    model::delete(&mut conn, tag.id).await?;
     Ok(no_content())
 }
 
-async fn with_count(state: &AppState, tag: super::model::Tag) -> ApiResult<TagResponse> {
-    let counts = model::published_counts(&state.db, &[tag.id], now()).await?;
-    let count = counts.get(&tag.id).copied().unwrap_or(0);
-    Ok(TagResponse::new(tag, count))
+/// The responses of `rows`, with their published-article counts (one query).
+async fn with_counts(conn: &mut Conn, rows: Vec<Tag>) -> ApiResult<Vec<TagResponse>> {
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let counts = model::published_counts(conn, &ids, now()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let count = counts.get(&t.id).copied().unwrap_or(0);
+            TagResponse::new(t, count)
+        })
+        .collect())
+}
+
+async fn with_count(conn: &mut Conn, tag: Tag) -> ApiResult<TagResponse> {
+    let mut one = with_counts(conn, vec![tag]).await?;
+    Ok(one.remove(0))
 }

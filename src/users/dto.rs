@@ -7,69 +7,41 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::User;
+use crate::auth::Role;
 use crate::db::time::utc;
-
-/// A role name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleName {
-    /// Writes own drafts, submits them for review.
-    Contributor,
-    /// Also publishes own articles.
-    Author,
-    /// Edits and publishes anything; manages tags, authors, comments.
-    Editor,
-    /// Also manages users and API keys.
-    Admin,
-}
-
-impl RoleName {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Contributor => "contributor",
-            Self::Author => "author",
-            Self::Editor => "editor",
-            Self::Admin => "admin",
-        }
-    }
-}
+use crate::types::{Email, Password};
 
 /// Body of `POST /api/v1/users`.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Sign-in email (unique, compared case-insensitively).
-    #[validate(email, length(max = 254))]
-    #[schema(format = "email", example = "editor@example.com", max_length = 254)]
-    pub email: String,
+    pub email: Email,
     /// 8 to 256 characters; stored as an Argon2id hash.
-    #[schema(min_length = 8, max_length = 256, format = Password)]
-    pub password: String,
+    #[schema(inline)]
+    pub password: Password<8>,
     /// Role.
-    pub role: RoleName,
+    pub role: Role,
     /// Author profile this user writes as.
-    #[serde(default, deserialize_with = "crate::json_int::optional")]
+    #[serde(default, deserialize_with = "crate::http::json_int::optional")]
     #[schema(minimum = 1)]
     pub author_id: Option<i64>,
 }
 
 /// Body of `PATCH /api/v1/users/{id}`. Changing the password or role, or
 /// disabling the user, ends all their sessions at once.
-#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     /// Sign-in email.
-    #[validate(email, length(max = 254))]
-    #[schema(format = "email", max_length = 254)]
-    pub email: Option<String>,
+    pub email: Option<Email>,
     /// New password (8 to 256 characters).
-    #[schema(min_length = 8, max_length = 256, format = Password)]
-    pub password: Option<String>,
+    #[schema(inline)]
+    pub password: Option<Password<8>>,
     /// New role.
-    pub role: Option<RoleName>,
+    pub role: Option<Role>,
     /// Author profile; `null` unlinks it.
-    #[serde(default, deserialize_with = "crate::json_int::nullable")]
+    #[serde(default, deserialize_with = "crate::http::json_int::nullable")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub author_id: Option<Option<i64>>,
     /// Disable (true) or re-enable (false) sign-in.
@@ -84,7 +56,7 @@ pub struct UserResponse {
     /// Sign-in email.
     pub email: String,
     /// Role.
-    pub role: String,
+    pub role: Role,
     /// Author profile this user writes as.
     pub author_id: Option<i64>,
     /// Whether sign-in is disabled.

@@ -111,6 +111,7 @@ async fn slugs_are_generated_unique_and_editable(app: TestApp) {
         .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "duplicate");
+    assert_eq!(body["errors"][0]["field"], "slug", "{body}");
     // Chosen slugs follow the published pattern (a-z, 0-9, hyphens);
     // generated ones may keep other scripts.
     for bad in ["Café", "café", "a b", "2026"] {

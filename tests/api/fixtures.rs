@@ -138,15 +138,16 @@ pub async fn stored_comment(
     status: &str,
 ) -> i64 {
     let now = cms::db::time::now();
+    let mut conn = app.state.db.conn().await.unwrap();
     let depth = match parent {
         Some(id) => {
-            let parent = cms::comments::model::find(&app.state.db, id).await.unwrap();
-            parent.depth + 1
+            let parent = cms::comments::model::find(&mut conn, id).await.unwrap();
+            parent.expect("the parent comment exists").depth + 1
         }
         None => 0,
     };
     cms::comments::model::insert(
-        &app.state.db,
+        &mut conn,
         cms::comments::model::NewComment {
             article_id,
             parent_id: parent,
@@ -155,7 +156,7 @@ pub async fn stored_comment(
             author_email: format!("{}@readers.example", name.to_lowercase()),
             author_url: None,
             body: body.to_owned(),
-            status: status.to_owned(),
+            status: cms::comments::status::CommentStatus::parse(status).expect("a comment status"),
             user_id: None,
             ip: Some("203.0.113.9".to_owned()),
             user_agent: None,

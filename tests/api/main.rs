@@ -7,6 +7,7 @@ mod moderation;
 
 mod articles;
 mod auth;
+mod checkouts;
 mod comment_posting;
 mod comments;
 mod docs_ui;

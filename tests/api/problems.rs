@@ -15,6 +15,7 @@ both_backends!(
     bad_path_and_query_are_400,
     invalid_values_are_422_and_not_written,
     bad_credentials_are_401,
+    duplicates_name_the_field,
 );
 both_backends_with!(
     [("CORS_ORIGINS", "https://news.example")],
@@ -429,5 +430,33 @@ async fn abandoned_requests_leave_the_server_healthy(app: TestApp) {
             )
             .await;
         assert_eq!(status, 201, "{body}");
+    }
+}
+
+/// A unique value that is already taken is a 409 `duplicate` naming the
+/// request field, whichever unique column clashed.
+async fn duplicates_name_the_field(app: TestApp) {
+    let author = crate::fixtures::author(&app, "Nadia Haddad").await;
+    let user = |email: &str, author_id: Option<&serde_json::Value>| json!({ "email": email, "password": crate::fixtures::PASSWORD, "role": "author", "author_id": author_id });
+    let (status, body) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/users",
+            user("nadia@example.com", Some(&author["id"])),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    for (body, field) in [
+        (user("NADIA@example.com", None), "email"),
+        (user("other@example.com", Some(&author["id"])), "author_id"),
+    ] {
+        let res = app
+            .admin(Method::POST, "/api/v1/users")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(res, 409, "duplicate").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
 }

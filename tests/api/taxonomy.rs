@@ -28,6 +28,7 @@ async fn tags_crud_and_delete_detaches(app: TestApp) {
         )
         .await;
     assert_eq!((status, dup["code"].clone()), (409, json!("duplicate")));
+    assert_eq!(dup["errors"][0]["field"], "slug", "{dup}");
     let (status, second) = app
         .admin_json(
             Method::POST,

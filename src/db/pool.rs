@@ -5,62 +5,66 @@ use std::time::Duration;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+    AsyncDieselConnectionManager, ManagerConfig, PoolableConnection, RecyclingMethod, SetupCallback,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::FutureExt;
 
-use super::{Db, SqliteConn};
+use super::{Pools, SqliteConn};
 use crate::config::{Config, DatabaseUrl};
 
-/// Builds the pool with wait/create/recycle timeouts and verified recycling.
-pub(super) fn build_pool(config: &Config) -> Result<Db, String> {
+/// Builds the pool of the configured backend, with wait/create/recycle
+/// timeouts.
+pub(super) fn build(config: &Config) -> Result<Pools, String> {
     let timeout = config.db_timeout;
     let size = config.pool_size;
     match &config.database_url {
         DatabaseUrl::Postgres(url) => {
-            let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
-            manager_config.recycling_method = RecyclingMethod::Verified;
-            manager_config.custom_setup =
+            let setup: SetupCallback<AsyncPgConnection> =
                 Box::new(move |url| setup_pg(url.to_owned(), timeout).boxed());
-            let manager =
-                AsyncDieselConnectionManager::new_with_config(url.clone(), manager_config);
-            let pool = Pool::builder(manager)
-                .max_size(size)
-                .wait_timeout(Some(timeout))
-                .create_timeout(Some(timeout))
-                .recycle_timeout(Some(timeout))
-                .runtime(deadpool::Runtime::Tokio1)
-                .build()
-                .map_err(|e| format!("could not build the PostgreSQL pool: {e}"))?;
-            Ok(Db::Pg(pool))
+            pool(url, size, timeout, RecyclingMethod::Verified, setup).map(Pools::Pg)
         }
         DatabaseUrl::Sqlite(path) => {
-            let mut manager_config = ManagerConfig::<SqliteConn>::default();
-            // A handler future dropped mid-transaction (client gone) leaves the
+            // A request dropped mid-transaction (client gone) leaves the
             // connection inside BEGIN; roll it back before reuse.
-            manager_config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+            let rollback = RecyclingMethod::CustomFunction(Box::new(|conn: &mut SqliteConn| {
                 async move {
                     let _ = conn.batch_execute("ROLLBACK").await;
                     Ok(())
                 }
                 .boxed()
             }));
-            manager_config.custom_setup =
+            let setup: SetupCallback<SqliteConn> =
                 Box::new(move |url| setup_sqlite(url.to_owned(), timeout).boxed());
-            let manager =
-                AsyncDieselConnectionManager::new_with_config(path.clone(), manager_config);
-            let pool = Pool::builder(manager)
-                .max_size(size)
-                .wait_timeout(Some(timeout))
-                .create_timeout(Some(timeout))
-                .recycle_timeout(Some(timeout))
-                .runtime(deadpool::Runtime::Tokio1)
-                .build()
-                .map_err(|e| format!("could not build the SQLite pool: {e}"))?;
-            Ok(Db::Sqlite(pool))
+            pool(path, size, timeout, rollback, setup).map(Pools::Sqlite)
         }
     }
+}
+
+/// A deadpool of `C` opened by `setup`, every wait bounded by `timeout`.
+fn pool<C>(
+    url: &str,
+    size: usize,
+    timeout: Duration,
+    recycling: RecyclingMethod<C>,
+    setup: SetupCallback<C>,
+) -> Result<Pool<C>, String>
+where
+    C: PoolableConnection + 'static,
+    AsyncDieselConnectionManager<C>: deadpool::managed::Manager<Type = C>,
+{
+    let mut manager_config = ManagerConfig::<C>::default();
+    manager_config.recycling_method = recycling;
+    manager_config.custom_setup = setup;
+    let manager = AsyncDieselConnectionManager::new_with_config(url, manager_config);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .recycle_timeout(Some(timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| format!("could not build the database pool: {e}"))
 }
 
 /// Opens a PostgreSQL connection with a statement timeout and UTC session.

@@ -103,7 +103,7 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
 /// `application/json` and match `T` (same errors as the JSON extractor).
 pub fn optional_json<T>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError>
 where
-    T: serde::de::DeserializeOwned + Default + serde::Serialize + validator::Validate,
+    T: serde::de::DeserializeOwned + Default + validator::Validate,
 {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
@@ -121,11 +121,8 @@ where
     }
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| deserialize_error(&e))?;
-    let value: T = if value.is_null() {
-        T::default()
-    } else {
-        crate::validation::from_object(value)?
-    };
-    crate::validation::check(&value)?;
-    Ok(value)
+    if value.is_null() {
+        return Ok(T::default());
+    }
+    super::validation::parse_body(value)
 }

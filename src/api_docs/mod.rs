@@ -1,0 +1,116 @@
+//! The OpenAPI document: generated from the route list ([`crate::routes`])
+//! and the handlers' annotations, built once and served at `/openapi.json`.
+//! Everything in it comes from the code: rules from the types that carry
+//! them (`crate::types`), shared answers from [`responses`].
+
+pub mod responses;
+pub mod ui;
+
+use std::sync::OnceLock;
+
+use actix_web::{get, App, HttpResponse};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::articles::cursor::Cursor;
+use crate::articles::dto::{ArticleField, Include};
+use crate::articles::listing::Sort;
+use crate::error::{FieldError, ProblemDetails};
+use crate::http::caching::IfMatch;
+use crate::http::pagination::ListMeta;
+
+/// What the document says besides its paths (which come from the routes).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Headless CMS API",
+        description = "JSON content API for news sites: articles, authors, tags and comments. \
+                       Errors are RFC 9457 problem details (`application/problem+json`).",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
+    ),
+    servers(
+        (url = "/", description = "The server that serves this document")
+    ),
+    // Schemas only parameters name (the route list collects the rest).
+    components(schemas(
+        ProblemDetails, FieldError, ListMeta, Sort, Cursor, IfMatch, ArticleField, Include
+    )),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "articles", description = "Articles: public reads and staff writes"),
+        (name = "workflow", description = "Editorial workflow actions"),
+        (name = "authors", description = "Author profiles"),
+        (name = "tags", description = "Tags"),
+        (name = "comments", description = "Reader comments: the form, posting, public threads and moderation"),
+        (name = "auth", description = "Sign-in, tokens and your own account"),
+        (name = "users", description = "User accounts (admins)"),
+        (name = "api-keys", description = "API keys for frontends and integrators (admins)"),
+        (name = "health", description = "Liveness and readiness probes"),
+        (name = "meta", description = "The API description itself")
+    )
+)]
+struct ApiDoc;
+
+/// Declares the `bearer` and `api_key` security schemes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "API key (read or preview scope)",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Staff access token (JWT from /api/v1/auth/login) or an API key",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document, generated from the route list.
+pub fn generated() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::api)
+        .split_for_parts()
+        .1
+}
+
+/// The document as served and committed: pretty-printed JSON with a
+/// trailing newline, built once.
+pub fn spec_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let mut json = generated()
+            .to_pretty_json()
+            .expect("the OpenAPI document serializes");
+        json.push('\n');
+        json
+    })
+}
+
+/// This OpenAPI document.
+#[utoipa::path(
+    tag = "meta", operation_id = "get_openapi",
+    security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+#[get("/openapi.json")]
+pub async fn spec() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec_json())
+}
