@@ -10,6 +10,7 @@ mod auth;
 mod comment_posting;
 mod comments;
 mod docs_ui;
+mod fuzz_regressions;
 mod health;
 mod migration_backfill;
 mod openapi_drift;
