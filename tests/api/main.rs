@@ -9,6 +9,7 @@ mod articles;
 mod auth;
 mod comment_posting;
 mod comments;
+mod configuration_docs;
 mod docs_ui;
 mod fuzz_regressions;
 mod health;
