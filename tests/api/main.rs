@@ -12,6 +12,7 @@ mod comments;
 mod configuration_docs;
 mod docs_ui;
 mod fuzz_regressions;
+mod guide;
 mod health;
 mod migration_backfill;
 mod openapi_drift;
