@@ -114,6 +114,8 @@ fn starting_point(app: &TestApp, dir: &Path) {
         command
             .args(args)
             .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("DATABASE_URL", &app.database_url)
             .env("LOG_FILTER", "warn")
             .stdin(std::process::Stdio::piped())
