@@ -1,0 +1,27 @@
+//! Cases schemathesis once found (scripts/fuzz-api), replayed as they were
+//! sent, so a fix cannot quietly come undone. Its crash store now lives
+//! under target/ and is not committed; a finding worth keeping goes here.
+
+use crate::harness::{assert_problem, both_backends, TestApp};
+
+both_backends!(empty_fields_with_a_far_future_date_is_400);
+
+/// Crash store of commit 32f67d4, `GET_api_v1_articles_negative_data_rejection_d336c1d1`
+/// (case 5ua5iu): `fields=` was read as "no fields", the request was
+/// answered 200 with an empty page although the schema requires at least
+/// one valid field name (check `negative_data_rejection`). The year-6457
+/// date with a -09:35 offset came with the case and must not change the
+/// answer.
+async fn empty_fields_with_a_far_future_date_is_400(app: TestApp) {
+    let res = app
+        .get("/api/v1/articles?fields=&published_after=6457-09-04T04%3A07%3A15.425099-09%3A35")
+        .await;
+    let body = assert_problem(res, 400, "invalid_query").await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("fields"),
+        "{body}"
+    );
+}
