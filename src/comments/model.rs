@@ -15,8 +15,7 @@ use super::visibility::{self, ThreadNode};
 use crate::db::schema::{articles, comments};
 use crate::db::Conn;
 
-/// Statuses of comments that are (or may become) public: a reply under one
-/// of them must not be lost.
+/// Statuses of comments that are (or may become) public.
 const LIVE: [CommentStatus; 2] = [CommentStatus::Approved, CommentStatus::Pending];
 
 /// Serializes the transactions that decide visibility in one article's
@@ -24,7 +23,7 @@ const LIVE: [CommentStatus; 2] = [CommentStatus::Approved, CommentStatus::Pendin
 /// them): a no-op update takes the article's row lock on PostgreSQL until
 /// commit, so a reply cannot slip in beside a recompute that does not see
 /// it. SQLite writers are serialized already (`BEGIN IMMEDIATE`).
-async fn lock_threads(conn: &mut Conn, article_id: i64) -> QueryResult<()> {
+pub async fn lock_threads(conn: &mut Conn, article_id: i64) -> QueryResult<()> {
     run!(conn, c => {
         diesel::update(articles::table.find(article_id))
             .set(articles::id.eq(articles::id))
@@ -263,8 +262,9 @@ pub async fn moderate(
 /// Ids per `UPDATE … WHERE id IN (…)`, well under SQLite's bind limit.
 const SET_CHUNK: usize = 500;
 
-/// Stores the `visible` flag every comment of the article should have.
-async fn recompute_visibility(conn: &mut Conn, article_id: i64) -> QueryResult<()> {
+/// Every comment of an article as the thread rules need it, parents
+/// before their replies.
+pub async fn threads(conn: &mut Conn, article_id: i64) -> QueryResult<Vec<ThreadNode>> {
     let rows: Vec<(i64, Option<i64>, CommentStatus, bool)> = run!(conn, c => {
         comments::table
             .filter(comments::article_id.eq(article_id))
@@ -273,15 +273,20 @@ async fn recompute_visibility(conn: &mut Conn, article_id: i64) -> QueryResult<(
             .load(c)
             .await
     })?;
-    let nodes: Vec<ThreadNode> = rows
+    Ok(rows
         .into_iter()
         .map(|(id, parent_id, status, visible)| ThreadNode {
             id,
             parent_id,
-            approved: status == CommentStatus::Approved,
+            status,
             visible,
         })
-        .collect();
+        .collect())
+}
+
+/// Stores the `visible` flag every comment of the article should have.
+async fn recompute_visibility(conn: &mut Conn, article_id: i64) -> QueryResult<()> {
+    let nodes = threads(conn, article_id).await?;
     let (to_show, to_hide) = visibility::changes(&nodes);
     for (ids, visible) in [(to_show, true), (to_hide, false)] {
         for chunk in ids.chunks(SET_CHUNK) {
@@ -296,19 +301,8 @@ async fn recompute_visibility(conn: &mut Conn, article_id: i64) -> QueryResult<(
     Ok(())
 }
 
-/// Approved or pending replies of comment `id` (which a delete would lose).
-pub async fn live_replies(conn: &mut Conn, id: i64) -> QueryResult<i64> {
-    run!(conn, c => {
-        comments::table
-            .filter(comments::parent_id.eq(id))
-            .filter(comments::status.eq_any(LIVE))
-            .count()
-            .get_result(c)
-            .await
-    })
-}
-
-/// Erases a comment; its spam and trashed replies go with it (cascade).
+/// Erases a comment and everything below it (cascade): call it only when
+/// nothing below is approved or pending (`visibility::live_below`).
 /// `false` when there was none.
 pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<bool> {
     let deleted = run!(conn, c => diesel::delete(comments::table.find(id)).execute(c).await)?;

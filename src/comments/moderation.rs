@@ -5,6 +5,7 @@ use actix_web::{delete, get, patch, web, HttpRequest, HttpResponse};
 
 use super::admin_dto::{ModerateCommentRequest, ModeratedComment, ModerationParams};
 use super::model::{self, Moderation};
+use super::visibility;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
 };
@@ -115,9 +116,10 @@ pub async fn update(
     Ok(fresh(&ModeratedComment::from(updated)))
 }
 
-/// Erase a comment for good (editors and admins); its spam and trashed
-/// replies go with it. While approved or pending replies hang from it, 409
-/// `has_replies`: trash it instead, so the thread stays readable.
+/// Erase a comment for good (editors and admins), with the spam and trashed
+/// replies below it. While an approved or pending comment hangs anywhere
+/// below it, 409 `has_replies`: trash it instead, so the thread stays
+/// readable and nobody's words are lost.
 #[utoipa::path(
     tag = "comments", operation_id = "delete_comment",
     params(("id" = i64, Path, description = "Comment id")),
@@ -137,7 +139,11 @@ pub async fn delete(
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
     conn.transaction(async |conn| {
-        let replies = model::live_replies(conn, id).await?;
+        let comment = model::find(conn, id).await?.or_not_found("comment")?;
+        // No moderation of this thread may change what hangs below meanwhile.
+        model::lock_threads(conn, comment.article_id).await?;
+        let thread = model::threads(conn, comment.article_id).await?;
+        let replies = visibility::live_below(&thread, id);
         if replies > 0 {
             return Err(ApiError::Conflict {
                 code: "has_replies",

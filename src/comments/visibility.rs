@@ -5,12 +5,17 @@
 
 use std::collections::HashSet;
 
-/// One comment of an article as the visibility rule needs it.
+use super::status::CommentStatus;
+
+/// One comment of an article as the thread rules need it.
 #[derive(Debug, Clone)]
 pub struct ThreadNode {
+    /// The comment.
     pub id: i64,
+    /// The comment it replies to.
     pub parent_id: Option<i64>,
-    pub approved: bool,
+    /// Its moderation status.
+    pub status: CommentStatus,
     /// The stored flag, before recomputing.
     pub visible: bool,
 }
@@ -22,7 +27,7 @@ pub fn changes(nodes: &[ThreadNode]) -> (Vec<i64>, Vec<i64>) {
     let (mut to_show, mut to_hide) = (Vec::new(), Vec::new());
     for node in nodes {
         let parent_shown = node.parent_id.is_none_or(|p| shown.contains(&p));
-        let visible = node.approved && parent_shown;
+        let visible = node.status == CommentStatus::Approved && parent_shown;
         if visible {
             shown.insert(node.id);
         }
@@ -35,17 +40,57 @@ pub fn changes(nodes: &[ThreadNode]) -> (Vec<i64>, Vec<i64>) {
     (to_show, to_hide)
 }
 
+/// How many approved or pending comments hang below `root` at any depth
+/// (what deleting `root` with its subtree would lose). `nodes` as for
+/// [`changes`].
+pub fn live_below(nodes: &[ThreadNode], root: i64) -> usize {
+    let mut below: HashSet<i64> = HashSet::from([root]);
+    let mut live = 0;
+    for node in nodes {
+        if node.parent_id.is_some_and(|p| below.contains(&p)) {
+            below.insert(node.id);
+            if matches!(
+                node.status,
+                CommentStatus::Approved | CommentStatus::Pending
+            ) {
+                live += 1;
+            }
+        }
+    }
+    live
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn node(id: i64, parent_id: Option<i64>, approved: bool, visible: bool) -> ThreadNode {
+        let status = if approved {
+            CommentStatus::Approved
+        } else {
+            CommentStatus::Trash
+        };
         ThreadNode {
             id,
             parent_id,
-            approved,
+            status,
             visible,
         }
+    }
+
+    #[test]
+    fn live_comments_anywhere_below_count() {
+        // 1 ← 2 (trash) ← 3 (approved); 4 is another thread.
+        let nodes = [
+            node(1, None, true, true),
+            node(4, None, true, true),
+            node(2, Some(1), false, false),
+            node(3, Some(2), true, false),
+        ];
+        assert_eq!(live_below(&nodes, 1), 1);
+        assert_eq!(live_below(&nodes, 2), 1);
+        assert_eq!(live_below(&nodes, 3), 0);
+        assert_eq!(live_below(&nodes, 4), 0);
     }
 
     #[test]

@@ -6,7 +6,11 @@ use serde_json::json;
 use crate::fixtures;
 use crate::harness::{assert_problem, both_backends, send_json, TestApp};
 
-both_backends!(moderation_is_for_editors_and_admins, edit_and_delete);
+both_backends!(
+    moderation_is_for_editors_and_admins,
+    edit_and_delete,
+    delete_never_takes_live_comments_below_hidden_ones
+);
 
 async fn seed_comment(app: &TestApp, article_id: i64, parent: Option<i64>, status: &str) -> i64 {
     let body = format!("A {status} comment");
@@ -162,4 +166,50 @@ async fn edit_and_delete(app: TestApp) {
         .public_get(&format!("/api/v1/articles/{article_id}/comments"))
         .await;
     assert_eq!(public["meta"]["total"], 0);
+}
+
+/// A delete takes the spam and trashed replies below a comment, but never an
+/// approved or pending comment further down: 409 while one hangs anywhere
+/// below, and nothing is erased.
+async fn delete_never_takes_live_comments_below_hidden_ones(app: TestApp) {
+    let writer = fixtures::author(&app, "Threads").await;
+    let article = fixtures::published(&app, &writer["id"], "Deep thread", &[]).await;
+    let article_id = article["id"].as_i64().unwrap();
+    let top = seed_comment(&app, article_id, None, "approved").await;
+    let trashed = seed_comment(&app, article_id, Some(top), "trash").await;
+    let spam = seed_comment(&app, article_id, Some(trashed), "spam").await;
+    let deep = seed_comment(&app, article_id, Some(spam), "approved").await;
+    for id in [top, trashed, spam] {
+        let res = app
+            .admin(Method::DELETE, &format!("/api/v1/comments/{id}"))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 409, "has_replies").await;
+    }
+    for id in [top, trashed, spam, deep] {
+        let (status, _) = app.admin_get(&format!("/api/v1/comments/{id}")).await;
+        assert_eq!(status, 200, "comment {id} was erased");
+    }
+    // Once the deep comment is trashed too, the whole hidden subtree goes.
+    let (status, _) = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/comments/{deep}"),
+            json!({ "status": "trash" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/comments/{trashed}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    for id in [trashed, spam, deep] {
+        let (status, _) = app.admin_get(&format!("/api/v1/comments/{id}")).await;
+        assert_eq!(status, 404, "comment {id} outlived its deleted parent");
+    }
+    let (status, _) = app.admin_get(&format!("/api/v1/comments/{top}")).await;
+    assert_eq!(status, 200);
 }
