@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod articles;
 pub mod auth;
 pub mod authors;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod comments;

@@ -10,22 +10,9 @@ use cms::startup::Application;
 use cms::{api_docs, commands, telemetry};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        // A closed pipe (`cms openapi | head`) is not worth a panic.
-        use std::io::Write as _;
-        let mut out = std::io::stdout().lock();
-        return match out
-            .write_all(api_docs::spec_json().as_bytes())
-            .and_then(|()| out.flush())
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("could not write the document: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        return print_openapi();
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -45,29 +32,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async move {
-        match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(config).await,
-            Command::Migrate => migrate::run_pending(&config.database_url)
-                .await
-                .map(|applied| tracing::info!(?applied, "migrations up to date"))
-                .map_err(|e| e.to_string()),
-            Command::Openapi => unreachable!("handled before configuration"),
-            Command::CreateAdmin { email } => {
-                let state = commands::open(config).await?;
-                let message = commands::create_admin::run(&state, email).await?;
-                println!("{message}");
-                Ok(())
-            }
-            Command::SeedDemo => {
-                let state = commands::open(config).await?;
-                let message = commands::seed_demo::run(&state).await?;
-                println!("{message}");
-                Ok(())
-            }
-        }
-    });
-    match result {
+    match runtime.block_on(run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "fatal");
@@ -75,6 +40,49 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cms openapi`: the document on standard output. A closed pipe
+/// (`cms openapi | head`) is not worth a panic.
+fn print_openapi() -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out
+        .write_all(api_docs::spec_json().as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("could not write the document: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one command to its end.
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    let message = match command {
+        Command::Serve => return serve(config).await,
+        Command::Migrate => {
+            let applied = migrate::run_pending(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(?applied, "migrations up to date");
+            return Ok(());
+        }
+        Command::Openapi => unreachable!("handled before configuration"),
+        Command::CreateAdmin { email } => {
+            let state = commands::open(config).await?;
+            commands::create_admin::run(&state, email).await?
+        }
+        Command::SeedDemo => {
+            let state = commands::open(config).await?;
+            commands::seed_demo::run(&state).await?
+        }
+    };
+    println!("{message}");
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -153,6 +153,54 @@ macro_rules! filtered {
     }};
 }
 
+/// `$q` in `sort` order, after the cursor position `after` if any (keyset
+/// pagination: rows strictly after the key, ties broken by id).
+macro_rules! ordered_after {
+    ($q:expr, $sort:expr, $after:expr) => {{
+        let mut q = $q;
+        q = match $sort {
+            Sort::PublishedDesc => q.order_by((articles::published_at.desc(), articles::id.desc())),
+            Sort::PublishedAsc => q.order_by((articles::published_at.asc(), articles::id.asc())),
+            Sort::Title => q.order_by((articles::title.asc(), articles::id.asc())),
+            Sort::UpdatedDesc => q.order_by((articles::updated_at.desc(), articles::id.desc())),
+        };
+        if let Some(key) = $after {
+            let id = key.id;
+            q = match ($sort, key.at, key.title.as_deref()) {
+                (Sort::PublishedDesc, Some(at), _) => q.filter(
+                    articles::published_at
+                        .lt(at)
+                        .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+                ),
+                (Sort::PublishedAsc, Some(at), _) => q.filter(
+                    articles::published_at
+                        .gt(at)
+                        .or(articles::published_at.eq(at).and(articles::id.gt(id))),
+                ),
+                // Lists without publication dates (drafts) order by id alone.
+                (Sort::PublishedDesc, None, _) => {
+                    q.filter(articles::published_at.is_null().and(articles::id.lt(id)))
+                }
+                (Sort::PublishedAsc, None, _) => {
+                    q.filter(articles::published_at.is_null().and(articles::id.gt(id)))
+                }
+                (Sort::Title, _, Some(title)) => q.filter(
+                    articles::title
+                        .gt(title)
+                        .or(articles::title.eq(title).and(articles::id.gt(id))),
+                ),
+                (Sort::UpdatedDesc, Some(at), _) => q.filter(
+                    articles::updated_at
+                        .lt(at)
+                        .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
+                ),
+                _ => q.filter(articles::id.lt(0)),
+            };
+        }
+        q
+    }};
+}
+
 /// Loads one page: `after` (cursor mode) or `offset` (page mode).
 pub async fn list(
     conn: &mut Conn,
@@ -179,42 +227,8 @@ pub async fn list(
     };
     let (mut rows, total) = run!(conn, c => {
         let total: i64 = filtered!(filter, &search).count().get_result(c).await?;
-        let mut q = filtered!(filter, &search).select(Article::as_select());
-        q = match sort {
-            Sort::PublishedDesc => q.order_by((articles::published_at.desc(), articles::id.desc())),
-            Sort::PublishedAsc => q.order_by((articles::published_at.asc(), articles::id.asc())),
-            Sort::Title => q.order_by((articles::title.asc(), articles::id.asc())),
-            Sort::UpdatedDesc => q.order_by((articles::updated_at.desc(), articles::id.desc())),
-        };
-        if let Some(key) = after {
-            let id = key.id;
-            q = match (sort, key.at, key.title.as_deref()) {
-                (Sort::PublishedDesc, Some(at), _) => q.filter(
-                    articles::published_at.lt(at)
-                        .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-                ),
-                (Sort::PublishedAsc, Some(at), _) => q.filter(
-                    articles::published_at.gt(at)
-                        .or(articles::published_at.eq(at).and(articles::id.gt(id))),
-                ),
-                // Lists without publication dates (drafts) order by id alone.
-                (Sort::PublishedDesc, None, _) => {
-                    q.filter(articles::published_at.is_null().and(articles::id.lt(id)))
-                }
-                (Sort::PublishedAsc, None, _) => {
-                    q.filter(articles::published_at.is_null().and(articles::id.gt(id)))
-                }
-                (Sort::Title, _, Some(title)) => q.filter(
-                    articles::title.gt(title)
-                        .or(articles::title.eq(title).and(articles::id.gt(id))),
-                ),
-                (Sort::UpdatedDesc, Some(at), _) => q.filter(
-                    articles::updated_at.lt(at)
-                        .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
-                ),
-                _ => q.filter(articles::id.lt(0)),
-            };
-        }
+        let q = filtered!(filter, &search).select(Article::as_select());
+        let q = ordered_after!(q, sort, after);
         let rows: Vec<Article> = q.offset(offset).limit(limit + 1).load(c).await?;
         (rows, total)
     });

@@ -2,6 +2,7 @@
 //! content only; staff also see drafts.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -53,31 +54,7 @@ pub async fn list(
     let sort = params.sort.unwrap_or_default();
     let now = now();
     let preview = policy::can_preview(&caller);
-    let (public_at, status) = match params.status {
-        None | Some(Status::Published) => (Some(now), None),
-        Some(status) if preview => (None, Some(status)),
-        Some(_) => {
-            return Err(ApiError::Forbidden(
-                "only staff may list unpublished articles".to_owned(),
-            ))
-        }
-    };
-    let author = params
-        .author
-        .as_deref()
-        // A key no author can have (not an id, not a slug) matches nothing,
-        // like an unknown slug: an empty page, not an error.
-        .map(|raw| IdOrSlug::parse(raw, "author").unwrap_or(IdOrSlug::Id(0)));
-    let filter = Filter {
-        public_at,
-        own_author: status.and(policy::preview_scope(&caller)),
-        status,
-        tag: params.tag,
-        author,
-        published_after: params.published_after.map(to_stored),
-        published_before: params.published_before.map(to_stored),
-        search: params.q.as_deref().map(SearchTerms::parse).transpose()?,
-    };
+    let filter = filter_of(params, &caller, now)?;
     // A cursor carries its sort order, which wins over `sort`.
     let after = match &page {
         PageRequest::Cursor { cursor, .. } => Some(CursorKey::decode(cursor)?),
@@ -111,6 +88,37 @@ pub async fn list(
         next_cursor,
     };
     list_response(&req, &page, data, meta, visibility(preview))
+}
+
+/// What a list shows the caller: published articles, or (staff and preview
+/// keys asking for one) a stored status, limited to their own articles for
+/// contributors and authors; 403 for anyone else asking for a status.
+fn filter_of(params: ArticleListParams, caller: &Caller, now: NaiveDateTime) -> ApiResult<Filter> {
+    let (public_at, status) = match params.status {
+        None | Some(Status::Published) => (Some(now), None),
+        Some(status) if policy::can_preview(caller) => (None, Some(status)),
+        Some(_) => {
+            return Err(ApiError::Forbidden(
+                "only staff may list unpublished articles".to_owned(),
+            ))
+        }
+    };
+    let author = params
+        .author
+        .as_deref()
+        // A key no author can have (not an id, not a slug) matches nothing,
+        // like an unknown slug: an empty page, not an error.
+        .map(|raw| IdOrSlug::parse(raw, "author").unwrap_or(IdOrSlug::Id(0)));
+    Ok(Filter {
+        public_at,
+        own_author: status.and(policy::preview_scope(caller)),
+        status,
+        tag: params.tag,
+        author,
+        published_after: params.published_after.map(to_stored),
+        published_before: params.published_before.map(to_stored),
+        search: params.q.as_deref().map(SearchTerms::parse).transpose()?,
+    })
 }
 
 /// One article by numeric id or slug. Readers get 404 for anything

@@ -14,7 +14,7 @@ use crate::api_docs::responses::{
 };
 use crate::auth::{policy, Caller, Credentials, Staff};
 use crate::authors::reference::require_author;
-use crate::db::slugs::{base_slug, unique_slug, SlugTable};
+use crate::db::slugs::{slug_for, SlugTable};
 use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -55,13 +55,7 @@ pub async fn create(
         .transaction(async |conn| {
             require_author(conn, author_id).await?;
             let tag_ids = tag_ids(conn, &body.tags).await?;
-            let slug = match body.slug {
-                Some(slug) => slug.into(),
-                None => {
-                    let base = base_slug(&body.title, "article");
-                    unique_slug(conn, SlugTable::Articles, &base, None).await?
-                }
-            };
+            let slug = slug_for(conn, SlugTable::Articles, body.slug, &body.title).await?;
             let at = now();
             let new = NewArticle {
                 slug,

@@ -1,6 +1,10 @@
 //! Author endpoints: public profiles, editor writes.
 
+use std::collections::HashMap;
+
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::result::QueryResult;
 
 use super::dto::{AuthorResponse, CreateAuthorRequest, UpdateAuthorRequest};
 use super::model::{self, Author, AuthorChanges, NewAuthor};
@@ -9,12 +13,12 @@ use crate::api_docs::responses::{
 };
 use crate::articles::model as articles;
 use crate::auth::{policy, Credentials};
-use crate::db::slugs::{base_slug, unique_slug, SlugTable};
+use crate::catalog::{self, with_count, Catalog};
+use crate::db::slugs::{slug_for, SlugTable};
 use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
-use crate::http::caching::{cached_json, Visibility};
-use crate::http::pagination::{page_response, ListResponse, PageRequest};
+use crate::http::pagination::ListResponse;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::http::{created, fresh, no_content, PageParams};
@@ -37,11 +41,7 @@ pub async fn list(
     req: HttpRequest,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::pages(&params)?;
-    let mut conn = state.db.conn().await?;
-    let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
-    let data = with_counts(&mut conn, rows).await?;
-    page_response(&req, &page, data, total, Visibility::Public)
+    catalog::list::<Author>(&state, &req, &params).await
 }
 
 /// One author by numeric id or slug.
@@ -60,11 +60,7 @@ pub async fn get(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let key = IdOrSlug::parse(&path, "author")?;
-    let mut conn = state.db.conn().await?;
-    let author = model::find(&mut conn, &key).await?.or_not_found("author")?;
-    let body = with_count(&mut conn, author).await?;
-    cached_json(&req, &body, Visibility::Public, "", None)
+    catalog::get::<Author>(&state, &req, &path).await
 }
 
 /// Create an author (editors). 409 `duplicate` when the slug is taken.
@@ -88,13 +84,7 @@ pub async fn create(
     let body = body.into_inner()?;
     let author = conn
         .transaction(async |conn| {
-            let slug = match body.slug {
-                Some(slug) => slug.into(),
-                None => {
-                    let base = base_slug(&body.name, "author");
-                    unique_slug(conn, SlugTable::Authors, &base, None).await?
-                }
-            };
+            let slug = slug_for(conn, SlugTable::Authors, body.slug, &body.name).await?;
             let at = now();
             let new = NewAuthor {
                 slug,
@@ -145,7 +135,7 @@ pub async fn update(
         updated_at: Some(now()),
     };
     let author = model::update(&mut conn, author.id, changes).await?;
-    Ok(fresh(&with_count(&mut conn, author).await?))
+    Ok(fresh(&with_count::<Author>(&mut conn, author).await?))
 }
 
 /// Delete an author who has no articles of any status (editors); 409
@@ -185,17 +175,32 @@ pub async fn delete(
     .await
 }
 
-/// The responses of `rows`, with their published-article counts (one query).
-async fn with_counts(conn: &mut Conn, rows: Vec<Author>) -> ApiResult<Vec<AuthorResponse>> {
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let counts = model::published_counts(conn, &ids, now()).await?;
-    Ok(rows
-        .iter()
-        .map(|a| AuthorResponse::new(a, Some(counts.get(&a.id).copied().unwrap_or(0))))
-        .collect())
-}
+impl Catalog for Author {
+    type Row = Author;
+    type Response = AuthorResponse;
+    const NAME: &'static str = "author";
 
-async fn with_count(conn: &mut Conn, author: Author) -> ApiResult<AuthorResponse> {
-    let mut one = with_counts(conn, vec![author]).await?;
-    Ok(one.remove(0))
+    async fn find(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Author>> {
+        model::find(conn, key).await
+    }
+
+    async fn page(conn: &mut Conn, offset: i64, limit: i64) -> QueryResult<(Vec<Author>, i64)> {
+        model::list(conn, offset, limit).await
+    }
+
+    async fn published_counts(
+        conn: &mut Conn,
+        ids: &[i64],
+        now: NaiveDateTime,
+    ) -> QueryResult<HashMap<i64, i64>> {
+        model::published_counts(conn, ids, now).await
+    }
+
+    fn id(row: &Author) -> i64 {
+        row.id
+    }
+
+    fn respond(row: Author, published: i64) -> AuthorResponse {
+        AuthorResponse::new(&row, Some(published))
+    }
 }

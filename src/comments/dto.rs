@@ -129,7 +129,7 @@ pub struct CommentForm {
     #[schema(example = "*")]
     pub required_marker: &'static str,
     /// The inputs, in display order.
-    pub fields: Vec<FormField>,
+    pub fields: &'static [FormField],
     /// Name of the honeypot input: render it hidden and send it empty.
     pub honeypot_field: &'static str,
     /// Send back as `form_token`; valid for `form_token_ttl_secs`.

@@ -9,12 +9,14 @@ use super::dto::{
 use super::form_token::{self, TokenError};
 use super::model::{self, Comment, NewComment};
 use super::screening::{screen, Submission};
+use super::settings::CommentSettings;
 use super::status::CommentStatus;
 use crate::api_docs::responses::{
     Conflict, Forbidden, JsonBody, NotFound, TooManyRequests, Unauthorized, Unavailable,
 };
 use crate::articles::model::{self as articles, Article};
 use crate::auth::Credentials;
+use crate::config::Config;
 use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, FieldError, OrNotFound};
@@ -23,6 +25,7 @@ use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::state::AppState;
 use crate::throttle::{self, Limit};
+use crate::types::{MAX_EMAIL_CHARS, MAX_URL_CHARS};
 use crate::users::model::normalize_email;
 
 /// Name of the honeypot property.
@@ -64,36 +67,7 @@ pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
         privacy_notice: "Your email address will not be published.",
         required_notice: "Required fields are marked *",
         required_marker: "*",
-        fields: vec![
-            FormField {
-                name: "body",
-                label: "Comment",
-                input: "textarea",
-                required: true,
-                max_length: MAX_BODY_CHARS as u64,
-            },
-            FormField {
-                name: "author_name",
-                label: "Name",
-                input: "text",
-                required: true,
-                max_length: MAX_NAME_CHARS as u64,
-            },
-            FormField {
-                name: "author_email",
-                label: "Email",
-                input: "email",
-                required: true,
-                max_length: 254,
-            },
-            FormField {
-                name: "author_url",
-                label: "Website",
-                input: "url",
-                required: false,
-                max_length: 2048,
-            },
-        ],
+        fields: &FORM_FIELDS,
         honeypot_field: HONEYPOT,
         form_token: article
             .comments_open
@@ -106,6 +80,38 @@ pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(form))
 }
+
+/// The fields of the form, in display order, with the server's limits.
+const FORM_FIELDS: [FormField; 4] = [
+    FormField {
+        name: "body",
+        label: "Comment",
+        input: "textarea",
+        required: true,
+        max_length: MAX_BODY_CHARS as u64,
+    },
+    FormField {
+        name: "author_name",
+        label: "Name",
+        input: "text",
+        required: true,
+        max_length: MAX_NAME_CHARS as u64,
+    },
+    FormField {
+        name: "author_email",
+        label: "Email",
+        input: "email",
+        required: true,
+        max_length: MAX_EMAIL_CHARS as u64,
+    },
+    FormField {
+        name: "author_url",
+        label: "Website",
+        input: "url",
+        required: false,
+        max_length: MAX_URL_CHARS as u64,
+    },
+];
 
 /// Leave a comment on a published article. Most comments wait for
 /// moderation (`pending`); a commenter whose email already has an approved
@@ -139,72 +145,118 @@ pub async fn create(
         ));
     }
     let depth = reply_depth(&mut conn, rules.max_depth, &article, body.parent_id).await?;
+    let fill_secs = fill_secs(&state.config, article.id, &body.form_token)?;
+    let email = normalize_email(&body.author_email);
+    let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
+    count_submission(&mut conn, rules, ip.as_deref(), &email, article.id).await?;
+    let sender = Sender {
+        email,
+        ip,
+        user_agent: user_agent(&req),
+        by_staff: caller.staff().is_some(),
+        user_id: caller.staff().and_then(|s| s.user_id),
+        fill_secs,
+    };
+    let (stored, status) = conn
+        .transaction(async |conn| store(conn, rules, article.id, depth, body, sender).await)
+        .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(receipt(&stored, status)))
+}
+
+/// Who sent a comment, as the screening and the stored row need it.
+struct Sender {
+    /// Normalized email.
+    email: String,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    /// Signed in as staff.
+    by_staff: bool,
+    /// The signed-in user, if any.
+    user_id: Option<i64>,
+    /// Seconds between serving the form and the submission.
+    fill_secs: u64,
+}
+
+/// Screens the comment and stores it with the status it earns (call it
+/// inside a transaction).
+async fn store(
+    conn: &mut Conn,
+    rules: &CommentSettings,
+    article_id: i64,
+    depth: i32,
+    body: NewCommentRequest,
+    sender: Sender,
+) -> ApiResult<(Comment, CommentStatus)> {
+    let submission = Submission {
+        article_id,
+        email: &sender.email,
+        name: &body.author_name,
+        url: body.author_url.as_deref(),
+        body: &body.body,
+        honeypot: body.honeypot.as_deref(),
+        fill_secs: sender.fill_secs,
+        by_staff: sender.by_staff,
+    };
+    let status = screen(conn, rules, &submission).await?;
+    let at = now();
+    let new = NewComment {
+        article_id,
+        parent_id: body.parent_id,
+        depth,
+        author_name: body.author_name.into(),
+        author_email: sender.email,
+        author_url: body.author_url.map(String::from),
+        body: body.body.into(),
+        status,
+        user_id: sender.user_id,
+        ip: sender.ip,
+        user_agent: sender.user_agent,
+        created_at: at,
+        updated_at: at,
+    };
+    Ok((model::insert(conn, new).await?, status))
+}
+
+/// Seconds since the form was served, from its token (422 for a token of
+/// another article or an expired one).
+fn fill_secs(config: &Config, article_id: i64, token: &str) -> ApiResult<u64> {
     let verified = form_token::verify_any(
-        state.config.jwt_secrets().map(|s| s.expose().as_bytes()),
-        article.id,
-        &body.form_token,
+        config.jwt_secrets().map(|s| s.expose().as_bytes()),
+        article_id,
+        token,
         unix_now(),
-        rules.form_ttl_secs,
+        config.comments.form_ttl_secs,
     );
-    let fill_secs = verified.map_err(|e| {
+    verified.map_err(|e| {
         let message = match e {
             TokenError::Invalid => "not a form token for this article",
             TokenError::Expired => "the form has expired; load it again",
         };
         invalid("form_token", message)
-    })?;
+    })
+}
 
-    let email = normalize_email(&body.author_email);
-    let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
-    // Counted before (and whatever becomes of) the comment itself.
+/// Counts a submission against the per-IP, per-email and per-article rate
+/// limits (429 past one), before and whatever becomes of the comment.
+async fn count_submission(
+    conn: &mut Conn,
+    rules: &CommentSettings,
+    ip: Option<&str>,
+    email: &str,
+    article_id: i64,
+) -> ApiResult<()> {
     let limit = |max| Limit {
         max,
         window_secs: rules.rate_window_secs,
     };
-    let ip_key = format!("comment:ip:{}", ip.as_deref().unwrap_or_default());
-    throttle::hit(&mut conn, &ip_key, limit(rules.ip_max)).await?;
+    let ip_key = format!("comment:ip:{}", ip.unwrap_or_default());
+    throttle::hit(conn, &ip_key, limit(rules.ip_max)).await?;
     let email_key = format!("comment:email:{email}");
-    throttle::hit(&mut conn, &email_key, limit(rules.email_max)).await?;
-    let article_key = format!("comment:article:{}", article.id);
-    throttle::hit(&mut conn, &article_key, limit(rules.article_max)).await?;
-
-    let staff = caller.staff();
-    let user_agent = user_agent(&req);
-    let (stored, status) = conn
-        .transaction(async |conn| {
-            let submission = Submission {
-                article_id: article.id,
-                email: &email,
-                name: &body.author_name,
-                url: body.author_url.as_deref(),
-                body: &body.body,
-                honeypot: body.honeypot.as_deref(),
-                fill_secs,
-                by_staff: staff.is_some(),
-            };
-            let status = screen(conn, rules, &submission).await?;
-            let at = now();
-            let new = NewComment {
-                article_id: article.id,
-                parent_id: body.parent_id,
-                depth,
-                author_name: body.author_name.into(),
-                author_email: email.clone(),
-                author_url: body.author_url.map(String::from),
-                body: body.body.into(),
-                status,
-                user_id: staff.and_then(|s| s.user_id),
-                ip,
-                user_agent,
-                created_at: at,
-                updated_at: at,
-            };
-            Ok::<_, ApiError>((model::insert(conn, new).await?, status))
-        })
-        .await?;
-    Ok(HttpResponse::Accepted()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(receipt(&stored, status)))
+    throttle::hit(conn, &email_key, limit(rules.email_max)).await?;
+    let article_key = format!("comment:article:{article_id}");
+    throttle::hit(conn, &article_key, limit(rules.article_max)).await
 }
 
 /// Spam is answered exactly like a comment awaiting moderation.

@@ -18,17 +18,39 @@ pub enum SlugTable {
     Tags,
 }
 
-/// `base`, or `base-2`, `base-3`…: the first slug no other row of `table`
-/// (other than `except`) uses. Run it in the transaction that writes the
-/// row; the unique index still refuses a slug taken by a concurrent writer.
-pub async fn unique_slug(
+impl SlugTable {
+    /// The slug of a row whose text has no letters or digits.
+    fn fallback(self) -> &'static str {
+        match self {
+            Self::Articles => "article",
+            Self::Authors => "author",
+            Self::Tags => "tag",
+        }
+    }
+}
+
+/// The slug of a new row of `table`: the one the client chose, or the
+/// first free one made from `text` (its title or name). Run it in the
+/// transaction that writes the row; the unique index still refuses a slug
+/// taken by a concurrent writer.
+pub async fn slug_for(
     conn: &mut Conn,
     table: SlugTable,
-    base: &str,
-    except: Option<i64>,
+    chosen: Option<crate::types::Slug>,
+    text: &str,
 ) -> ApiResult<String> {
+    match chosen {
+        Some(slug) => Ok(slug.into()),
+        None => unique_slug(conn, table, text).await,
+    }
+}
+
+/// The slug of `text`, or `text`'s slug with `-2`, `-3`…: the first that
+/// no row of `table` uses.
+pub async fn unique_slug(conn: &mut Conn, table: SlugTable, text: &str) -> ApiResult<String> {
+    let base = base_slug(text, table.fallback());
+    let base = base.as_str();
     let pattern = format!("{base}-%");
-    let except = except.unwrap_or(0);
     // The same query on each table (and, inside `run!`, each backend).
     macro_rules! taken {
         ($table:ident) => {
@@ -36,7 +58,6 @@ pub async fn unique_slug(
                 $table::table
                     .select($table::slug)
                     .filter($table::slug.eq(base).or($table::slug.like(&pattern)))
-                    .filter($table::id.ne(except))
                     .load::<String>(c)
                     .await
             })
@@ -62,7 +83,7 @@ fn first_free(base: &str, taken: &[String]) -> ApiResult<String> {
 }
 
 /// The slug of `text`, or `fallback` when it has no letters or digits.
-pub fn base_slug(text: &str, fallback: &str) -> String {
+fn base_slug(text: &str, fallback: &str) -> String {
     let slug = crate::text::slug::slugify(text);
     if slug.is_empty() {
         fallback.to_owned()

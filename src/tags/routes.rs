@@ -1,6 +1,10 @@
 //! Tag endpoints: public reads, editor writes.
 
+use std::collections::HashMap;
+
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::result::QueryResult;
 
 use super::dto::{CreateTagRequest, TagResponse, UpdateTagRequest};
 use super::model::{self, NewTag, Tag, TagChanges};
@@ -8,12 +12,12 @@ use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, NotModified, Unauthorized, Unavailable,
 };
 use crate::auth::{policy, Credentials};
-use crate::db::slugs::{base_slug, unique_slug, SlugTable};
+use crate::catalog::{self, with_count, Catalog};
+use crate::db::slugs::{slug_for, SlugTable};
 use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiResult, OrNotFound};
-use crate::http::caching::{cached_json, Visibility};
-use crate::http::pagination::{page_response, ListResponse, PageRequest};
+use crate::http::pagination::ListResponse;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::http::{created, fresh, no_content, PageParams};
@@ -36,11 +40,7 @@ pub async fn list(
     req: HttpRequest,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::pages(&params)?;
-    let mut conn = state.db.conn().await?;
-    let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
-    let data = with_counts(&mut conn, rows).await?;
-    page_response(&req, &page, data, total, Visibility::Public)
+    catalog::list::<Tag>(&state, &req, &params).await
 }
 
 /// One tag by numeric id or slug.
@@ -59,11 +59,7 @@ pub async fn get(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let key = IdOrSlug::parse(&path, "tag")?;
-    let mut conn = state.db.conn().await?;
-    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
-    let body = with_count(&mut conn, tag).await?;
-    cached_json(&req, &body, Visibility::Public, "", None)
+    catalog::get::<Tag>(&state, &req, &path).await
 }
 
 /// Create a tag (editors). 409 `duplicate` when the slug is taken.
@@ -87,13 +83,7 @@ pub async fn create(
     let body = body.into_inner()?;
     let tag = conn
         .transaction(async |conn| {
-            let slug = match body.slug {
-                Some(slug) => slug.into(),
-                None => {
-                    let base = base_slug(&body.name, "tag");
-                    unique_slug(conn, SlugTable::Tags, &base, None).await?
-                }
-            };
+            let slug = slug_for(conn, SlugTable::Tags, body.slug, &body.name).await?;
             let at = now();
             let new = NewTag {
                 slug,
@@ -140,7 +130,7 @@ pub async fn update(
         updated_at: Some(now()),
     };
     let tag = model::update(&mut conn, tag.id, changes).await?;
-    Ok(fresh(&with_count(&mut conn, tag).await?))
+    Ok(fresh(&with_count::<Tag>(&mut conn, tag).await?))
 }
 
 /// Delete a tag; its articles stay, detached from it (editors).
@@ -167,20 +157,32 @@ pub async fn delete(
     Ok(no_content())
 }
 
-/// The responses of `rows`, with their published-article counts (one query).
-async fn with_counts(conn: &mut Conn, rows: Vec<Tag>) -> ApiResult<Vec<TagResponse>> {
-    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let counts = model::published_counts(conn, &ids, now()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| {
-            let count = counts.get(&t.id).copied().unwrap_or(0);
-            TagResponse::new(t, count)
-        })
-        .collect())
-}
+impl Catalog for Tag {
+    type Row = Tag;
+    type Response = TagResponse;
+    const NAME: &'static str = "tag";
 
-async fn with_count(conn: &mut Conn, tag: Tag) -> ApiResult<TagResponse> {
-    let mut one = with_counts(conn, vec![tag]).await?;
-    Ok(one.remove(0))
+    async fn find(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Tag>> {
+        model::find(conn, key).await
+    }
+
+    async fn page(conn: &mut Conn, offset: i64, limit: i64) -> QueryResult<(Vec<Tag>, i64)> {
+        model::list(conn, offset, limit).await
+    }
+
+    async fn published_counts(
+        conn: &mut Conn,
+        ids: &[i64],
+        now: NaiveDateTime,
+    ) -> QueryResult<HashMap<i64, i64>> {
+        model::published_counts(conn, ids, now).await
+    }
+
+    fn id(row: &Tag) -> i64 {
+        row.id
+    }
+
+    fn respond(row: Tag, published: i64) -> TagResponse {
+        TagResponse::new(row, published)
+    }
 }

@@ -11,8 +11,8 @@ mod text;
 
 use std::borrow::Cow;
 
-pub use email::Email;
-pub use http_url::HttpUrl;
+pub use email::{Email, MAX_EMAIL_CHARS};
+pub use http_url::{HttpUrl, MAX_URL_CHARS};
 pub use password::Password;
 pub use slug::Slug;
 pub use text::{NonBlank, Text};

@@ -1,119 +1,20 @@
 //! Typed configuration read from the environment (and `.env` via dotenvy).
 //!
-//! Every variable is documented in `.env.example` and the README. Secrets are
+//! Every variable is documented in `docs/configuration.md` and
+//! `.env.example` (a test checks both). Secrets are
 //! wrapped in [`Secret`] so `Debug` never prints them.
 
-use std::fmt;
-use std::net::SocketAddr;
+mod values;
+
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use values::{long_secret, parse_list, random_secret};
+pub(crate) use values::{parse_bool, parse_or};
+pub use values::{ConfigError, DatabaseUrl, Environment, LogFormat, Secret, MIN_JWT_SECRET_LEN};
+
 /// Default SQLite file used when `DATABASE_URL` is unset.
-pub const DEFAULT_SQLITE_PATH: &str = "cms.db";
-
-/// Where the data lives; chosen explicitly from the URL scheme.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// `postgres://` or `postgresql://` URL.
-    Postgres(String),
-    /// Path of a SQLite file (from `sqlite://path`, `sqlite:path` or the default).
-    Sqlite(String),
-}
-
-impl DatabaseUrl {
-    /// Parses `DATABASE_URL`; `None` or empty selects the default SQLite file.
-    pub fn parse(raw: Option<&str>) -> Result<Self, ConfigError> {
-        let raw = raw.map(str::trim).unwrap_or_default();
-        if raw.is_empty() {
-            return Ok(Self::Sqlite(DEFAULT_SQLITE_PATH.to_owned()));
-        }
-        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            return Ok(Self::Postgres(raw.to_owned()));
-        }
-        if let Some(path) = raw
-            .strip_prefix("sqlite://")
-            .or_else(|| raw.strip_prefix("sqlite:"))
-        {
-            if path.is_empty() {
-                return Err(ConfigError::invalid(
-                    "DATABASE_URL",
-                    "the SQLite path is empty",
-                ));
-            }
-            return Ok(Self::Sqlite(path.to_owned()));
-        }
-        Err(ConfigError::invalid(
-            "DATABASE_URL",
-            "unsupported scheme: use postgres://… or sqlite://path (no silent fallback)",
-        ))
-    }
-
-    /// Name of the backend, as shown in logs and `/health/ready`.
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Postgres(_) => "postgres",
-            Self::Sqlite(_) => "sqlite",
-        }
-    }
-}
-
-impl fmt::Debug for DatabaseUrl {
-    /// Shows the backend and host/path but never a password.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Postgres(raw) => {
-                let shown = url::Url::parse(raw)
-                    .map(|mut u| {
-                        if u.password().is_some() {
-                            let _ = u.set_password(Some("redacted"));
-                        }
-                        u.to_string()
-                    })
-                    .unwrap_or_else(|_| "postgres://(unparsable)".to_owned());
-                write!(f, "Postgres({shown})")
-            }
-            Self::Sqlite(path) => write!(f, "Sqlite({path})"),
-        }
-    }
-}
-
-/// A secret value whose `Debug` output is redacted.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret string.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The secret itself; call only where it is used, never to log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-/// Deployment mode: production refuses unsafe defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Environment {
-    /// Local development: missing secrets are generated with a warning.
-    Development,
-    /// Production: missing secrets are a start-up error.
-    Production,
-}
-
-/// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Pretty,
-    /// One JSON object per line (for log shippers).
-    Json,
-}
+pub use values::DEFAULT_SQLITE_PATH;
 
 /// The whole service configuration.
 #[derive(Debug, Clone)]
@@ -175,28 +76,6 @@ pub struct Config {
     pub comments: crate::comments::settings::CommentSettings,
 }
 
-/// A variable that is present but unusable.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid {name}: {reason}")]
-pub struct ConfigError {
-    /// The environment variable at fault.
-    pub name: &'static str,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-impl ConfigError {
-    pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            name,
-            reason: reason.into(),
-        }
-    }
-}
-
-/// Minimum length of a configured `JWT_SECRET` in bytes (256 bits).
-pub const MIN_JWT_SECRET_LEN: usize = 32;
-
 impl Config {
     /// Every key a signature may verify with: the current `JWT_SECRET`
     /// first, then the retired ones.
@@ -213,51 +92,8 @@ impl Config {
     /// Builds the configuration from any variable lookup (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let environment = match get("APP_ENV").as_deref() {
-            None | Some("development") | Some("dev") => Environment::Development,
-            Some("production") | Some("prod") => Environment::Production,
-            Some(_) => {
-                return Err(ConfigError::invalid(
-                    "APP_ENV",
-                    "use development or production",
-                ))
-            }
-        };
-        let (jwt_secret, jwt_secret_generated) = match get("JWT_SECRET") {
-            Some(s) if s.len() >= MIN_JWT_SECRET_LEN => (Secret::new(s), false),
-            Some(_) => {
-                return Err(ConfigError::invalid(
-                    "JWT_SECRET",
-                    format!("must be at least {MIN_JWT_SECRET_LEN} bytes"),
-                ))
-            }
-            None if environment == Environment::Production => {
-                return Err(ConfigError::invalid(
-                    "JWT_SECRET",
-                    "required when APP_ENV=production",
-                ))
-            }
-            None => (Secret::new(random_secret()), true),
-        };
-        let jwt_previous_secrets = get("JWT_PREVIOUS_SECRETS")
-            .map(|list| {
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| {
-                        if s.len() >= MIN_JWT_SECRET_LEN {
-                            Ok(Secret::new(s))
-                        } else {
-                            Err(ConfigError::invalid(
-                                "JWT_PREVIOUS_SECRETS",
-                                format!("each secret must be at least {MIN_JWT_SECRET_LEN} bytes"),
-                            ))
-                        }
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
+        let environment = environment(&get)?;
+        let (jwt_secret, jwt_secret_generated) = signing_secret(&get, environment)?;
         Ok(Self {
             environment,
             database_url: DatabaseUrl::parse(get("DATABASE_URL").as_deref())?,
@@ -279,24 +115,15 @@ impl Config {
                 .map(|_| parse_or(&get, "WORKERS", 1usize, 1..=256))
                 .transpose()?,
             jwt_secret,
-            jwt_previous_secrets,
+            jwt_previous_secrets: parse_list(&get, "JWT_PREVIOUS_SECRETS", |s| {
+                long_secret(s).map_err(|e| format!("each secret {e}"))
+            })?,
             jwt_secret_generated,
             log_filter: get("LOG_FILTER")
                 .or_else(|| get("RUST_LOG"))
                 .unwrap_or_else(|| "info".to_owned()),
-            log_format: match get("LOG_FORMAT").as_deref() {
-                None | Some("pretty") => LogFormat::Pretty,
-                Some("json") => LogFormat::Json,
-                Some(_) => return Err(ConfigError::invalid("LOG_FORMAT", "use pretty or json")),
-            },
-            cors_origins: get("CORS_ORIGINS")
-                .map(|v| {
-                    v.split(',')
-                        .map(|o| o.trim().to_owned())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            log_format: log_format(&get)?,
+            cors_origins: parse_list(&get, "CORS_ORIGINS", |o| Ok(o.to_owned()))?,
             json_body_limit: parse_or(
                 &get,
                 "JSON_BODY_LIMIT",
@@ -305,16 +132,10 @@ impl Config {
             )?,
             shutdown_timeout_secs: parse_or(&get, "SHUTDOWN_TIMEOUT_SECS", 25u64, 0..=600)?,
             body_read_timeout_secs: parse_or(&get, "BODY_READ_TIMEOUT_SECS", 15u64, 1..=600)?,
-            bootstrap_admin_token: match get("BOOTSTRAP_ADMIN_TOKEN") {
-                Some(t) if t.len() >= MIN_JWT_SECRET_LEN => Some(Secret::new(t)),
-                Some(_) => {
-                    return Err(ConfigError::invalid(
-                        "BOOTSTRAP_ADMIN_TOKEN",
-                        format!("must be at least {MIN_JWT_SECRET_LEN} bytes"),
-                    ))
-                }
-                None => None,
-            },
+            bootstrap_admin_token: get("BOOTSTRAP_ADMIN_TOKEN")
+                .map(|t| long_secret(&t))
+                .transpose()
+                .map_err(|e| ConfigError::invalid("BOOTSTRAP_ADMIN_TOKEN", e))?,
             jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "cms".to_owned()),
             jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "cms-api".to_owned()),
             access_token_ttl_secs: parse_or(&get, "ACCESS_TOKEN_TTL_SECS", 900u64, 60..=3600)?,
@@ -322,74 +143,52 @@ impl Config {
             login_max_failures: parse_or(&get, "LOGIN_MAX_FAILURES", 5u32, 1..=1000)?,
             login_ip_max_failures: parse_or(&get, "LOGIN_IP_MAX_FAILURES", 20u32, 1..=100_000)?,
             login_window_secs: parse_or(&get, "LOGIN_WINDOW_SECS", 900u64, 1..=86_400)?,
-            trusted_proxies: get("TRUSTED_PROXIES")
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty())
-                        .map(|p| {
-                            p.parse::<std::net::IpAddr>()
-                                .map(|ip| ip.to_canonical())
-                                .map_err(|_| {
-                                    ConfigError::invalid(
-                                        "TRUSTED_PROXIES",
-                                        format!("not an IP address: {p}"),
-                                    )
-                                })
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .transpose()?
-                .unwrap_or_default(),
+            trusted_proxies: parse_list(&get, "TRUSTED_PROXIES", |p| {
+                p.parse::<IpAddr>()
+                    .map(|ip| ip.to_canonical())
+                    .map_err(|_| format!("not an IP address: {p}"))
+            })?,
             comments: crate::comments::settings::CommentSettings::from_lookup(&get)?,
         })
     }
 }
 
-pub(crate) fn parse_or<T>(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: T,
-    range: std::ops::RangeInclusive<T>,
-) -> Result<T, ConfigError>
-where
-    T: std::str::FromStr + PartialOrd + fmt::Display,
-{
-    let Some(raw) = get(name) else {
-        return Ok(default);
-    };
-    let value: T = raw
-        .trim()
-        .parse()
-        .map_err(|_| ConfigError::invalid(name, format!("not a number: {raw:?}")))?;
-    if !range.contains(&value) {
-        return Err(ConfigError::invalid(
-            name,
-            format!("must be between {} and {}", range.start(), range.end()),
-        ));
-    }
-    Ok(value)
-}
-
-pub(crate) fn parse_bool(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match get(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(default),
-        Some("1" | "true" | "yes" | "on") => Ok(true),
-        Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(_) => Err(ConfigError::invalid(name, "use true or false")),
+/// `APP_ENV`: development (the default) or production.
+fn environment(get: &impl Fn(&str) -> Option<String>) -> Result<Environment, ConfigError> {
+    match get("APP_ENV").as_deref() {
+        None | Some("development") | Some("dev") => Ok(Environment::Development),
+        Some("production") | Some("prod") => Ok(Environment::Production),
+        Some(_) => Err(ConfigError::invalid(
+            "APP_ENV",
+            "use development or production",
+        )),
     }
 }
 
-/// 256 random bits, hex encoded.
-fn random_secret() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// `JWT_SECRET`, and whether it was generated (allowed in development only).
+fn signing_secret(
+    get: &impl Fn(&str) -> Option<String>,
+    environment: Environment,
+) -> Result<(Secret, bool), ConfigError> {
+    match get("JWT_SECRET") {
+        Some(s) => long_secret(&s)
+            .map(|secret| (secret, false))
+            .map_err(|e| ConfigError::invalid("JWT_SECRET", e)),
+        None if environment == Environment::Production => Err(ConfigError::invalid(
+            "JWT_SECRET",
+            "required when APP_ENV=production",
+        )),
+        None => Ok((Secret::new(random_secret()), true)),
+    }
+}
+
+/// `LOG_FORMAT`: pretty (the default) or json.
+fn log_format(get: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
+    match get("LOG_FORMAT").as_deref() {
+        None | Some("pretty") => Ok(LogFormat::Pretty),
+        Some("json") => Ok(LogFormat::Json),
+        Some(_) => Err(ConfigError::invalid("LOG_FORMAT", "use pretty or json")),
+    }
 }
 
 #[cfg(test)]
