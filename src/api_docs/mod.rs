@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::articles::cursor::Cursor;
-use crate::articles::dto::{ArticleField, Include};
 use crate::articles::listing::Sort;
+use crate::articles::params::{ArticleField, Include};
 use crate::error::{FieldError, ProblemDetails};
 use crate::http::caching::IfMatch;
 use crate::http::pagination::ListMeta;

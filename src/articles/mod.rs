@@ -7,6 +7,7 @@ pub mod cursor;
 pub mod dto;
 pub mod listing;
 pub mod model;
+pub mod params;
 pub mod present;
 pub mod routes;
 pub mod search;

@@ -4,8 +4,9 @@
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
-use super::dto::{ArticleField, ArticleResponse, Include};
+use super::dto::ArticleResponse;
 use super::model::Article;
+use super::params::{ArticleField, Include};
 use crate::authors::{dto::AuthorResponse, model as authors};
 use crate::comments::model as comments;
 use crate::db::time::utc;

@@ -6,9 +6,10 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::dto::{ArticleBody, ArticleField, ArticleListParams, ArticleReadParams, Include};
+use super::dto::ArticleBody;
 use super::listing::{self, CursorKey, Filter};
 use super::model::{self, Article};
+use super::params::{ArticleField, ArticleListParams, ArticleReadParams, Include};
 use super::present::{present, Shape};
 use super::search::SearchTerms;
 use super::workflow::Status;

@@ -5,6 +5,7 @@ mod fixtures;
 mod harness;
 mod moderation;
 
+mod architecture_doc;
 mod articles;
 mod auth;
 mod checkouts;

@@ -5,58 +5,13 @@
 //! stable snake_case `code`. 5xx responses log their cause and return a
 //! generic body.
 
+mod database;
+mod problem;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// Media type of every error body.
-pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// One invalid input field.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct FieldError {
-    /// The field, as named in the request (dotted for nested fields).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl FieldError {
-    /// Builds a field error.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// RFC 9457 problem details, the body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "/problems/not_found",
-    "title": "Not Found",
-    "status": 404,
-    "detail": "article not found",
-    "code": "not_found",
-    "errors": []
-}))]
-pub struct ProblemDetails {
-    /// URI reference naming the problem type (`/problems/<code>`).
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    /// Short summary: the HTTP reason phrase.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// Human-readable explanation of this occurrence.
-    pub detail: String,
-    /// Stable machine-readable error code (snake_case).
-    pub code: String,
-    /// Invalid fields, when the request body or query was rejected.
-    pub errors: Vec<FieldError>,
-}
+pub use problem::{problem, FieldError, ProblemDetails, PROBLEM_JSON};
 
 /// Everything that can go wrong in a request.
 #[derive(Debug, thiserror::Error)]
@@ -213,23 +168,6 @@ impl ApiError {
     }
 }
 
-/// Builds problem details for a status and code.
-pub fn problem(
-    status: StatusCode,
-    code: &str,
-    detail: String,
-    errors: Vec<FieldError>,
-) -> ProblemDetails {
-    ProblemDetails {
-        type_uri: format!("/problems/{code}"),
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
-        status: status.as_u16(),
-        detail,
-        code: code.to_owned(),
-        errors,
-    }
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -288,52 +226,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind as Kind, Error};
-        match err {
-            Error::NotFound => Self::NotFound("resource not found".to_owned()),
-            Error::DatabaseError(Kind::UniqueViolation, info) => Self::Duplicate {
-                field: clashing_column(info.as_ref()).unwrap_or_else(|| {
-                    tracing::warn!(constraint = ?info.constraint_name(), "unique violation on an unknown column");
-                    "id".to_owned()
-                }),
-            },
-            Error::DatabaseError(Kind::ForeignKeyViolation, _) => Self::Conflict {
-                code: "referenced",
-                detail: "the change conflicts with related resources".to_owned(),
-            },
-            Error::DatabaseError(Kind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            Error::BrokenTransactionManager => {
-                Self::Unavailable("broken transaction manager".to_owned())
-            }
-            other => Self::Internal(other.to_string()),
-        }
-    }
-}
-
-/// The column a unique violation names: PostgreSQL's detail reads
-/// `Key (slug)=(…) already exists.`, SQLite's message
-/// `UNIQUE constraint failed: tags.slug`. Columns are named like the request
-/// fields that fill them.
-fn clashing_column(info: &dyn diesel::result::DatabaseErrorInformation) -> Option<String> {
-    if let Some(columns) = info
-        .details()
-        .and_then(|d| d.strip_prefix("Key ("))
-        .and_then(|d| d.split_once(")=").map(|(columns, _)| columns))
-    {
-        return Some(columns.to_owned());
-    }
-    let columns = info.message().strip_prefix("UNIQUE constraint failed: ")?;
-    let names: Vec<&str> = columns
-        .split(", ")
-        .map(|c| c.rsplit('.').next().unwrap_or(c))
-        .collect();
-    Some(names.join(", "))
-}
-
 /// `Option` → 404 for model lookups: `find(…).await?.or_not_found("tag")?`.
 pub trait OrNotFound<T> {
     /// The value, or a 404 saying `what` was not found.
@@ -343,11 +235,5 @@ pub trait OrNotFound<T> {
 impl<T> OrNotFound<T> for Option<T> {
     fn or_not_found(self, what: &str) -> ApiResult<T> {
         self.ok_or_else(|| ApiError::NotFound(format!("{what} not found")))
-    }
-}
-
-impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
-    fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        Self::Unavailable(format!("database pool: {err}"))
     }
 }
