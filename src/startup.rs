@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::db::{migrate, Db};
 use crate::http::body_deadline::body_deadline;
 use crate::http::extractors;
-use crate::http::middleware::{problem_fallback, security_headers};
+use crate::http::middleware::{problem_fallback, refuse_nul, security_headers};
 use crate::http::request_log::request_log;
 use crate::routes;
 use crate::state::AppState;
@@ -106,6 +106,7 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .configure(routes::fallbacks)
             .default_service(web::to(extractors::route_not_found))
             .wrap(from_fn(body_deadline))
+            .wrap(from_fn(refuse_nul))
             // CORS refusals (answered by the CORS layer itself) pass through
             // the problem+json fallback like every other error.
             .wrap(cors(&config.cors_origins))

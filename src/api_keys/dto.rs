@@ -16,7 +16,6 @@ use crate::types::NonBlank;
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     /// What the key is for.
-    #[schema(inline, example = "news site frontend")]
     pub name: NonBlank<100>,
     /// `read` or `preview`.
     pub scope: KeyScope,

@@ -24,7 +24,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "workflow", operation_id = "submit_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Now in review", body = ArticleResponse),
@@ -48,7 +48,7 @@ pub async fn submit(
 #[utoipa::path(
     tag = "workflow", operation_id = "publish_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     request_body(content = Option<PublishRequest>, description = "Optional schedule", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
@@ -74,7 +74,7 @@ pub async fn publish(
 #[utoipa::path(
     tag = "workflow", operation_id = "unpublish_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Back to draft", body = ArticleResponse),
@@ -96,7 +96,7 @@ pub async fn unpublish(
 #[utoipa::path(
     tag = "workflow", operation_id = "archive_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Archived", body = ArticleResponse),

@@ -17,15 +17,12 @@ use crate::types::{HttpUrl, NonBlank, Slug, Text};
 #[serde(deny_unknown_fields)]
 pub struct CreateArticleRequest {
     /// Headline.
-    #[schema(inline, example = "Iran, Russia Cooperate for Peace in Persian Gulf")]
     pub title: NonBlank<200>,
     /// URL slug; generated from the title when omitted (collisions get `-2`, `-3`…).
     pub slug: Option<Slug>,
     /// Markdown source, stored byte-for-byte.
-    #[schema(inline)]
     pub body: Text<200000>,
     /// Teaser; the first paragraph of the body when omitted.
-    #[schema(inline)]
     pub excerpt: Option<Text<1000>>,
     /// Author id; editors may choose any author, others write as themselves.
     #[serde(default, deserialize_with = "crate::http::json_int::optional")]
@@ -34,15 +31,13 @@ pub struct CreateArticleRequest {
     /// Tag slugs, in display order (existing tags only).
     #[serde(default)]
     #[validate(length(max = 20))]
-    #[schema(inline, max_items = 20)]
+    #[schema(max_items = 20)]
     pub tags: Vec<Text<200>>,
     /// Lead image URL (http/https).
     pub featured_image_url: Option<HttpUrl>,
     /// SEO title.
-    #[schema(inline)]
     pub meta_title: Option<Text<200>>,
     /// SEO description.
-    #[schema(inline)]
     pub meta_description: Option<Text<500>>,
     /// Canonical URL (http/https).
     pub canonical_url: Option<HttpUrl>,
@@ -57,16 +52,14 @@ pub struct CreateArticleRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticleRequest {
     /// Headline.
-    #[schema(inline)]
     pub title: Option<NonBlank<200>>,
     /// URL slug.
     pub slug: Option<Slug>,
     /// Markdown source.
-    #[schema(inline)]
     pub body: Option<Text<200000>>,
     /// Teaser; `null` returns to the first-paragraph fallback.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
-    #[schema(inline, value_type = Option<Text<1000>>)]
+    #[schema(value_type = Option<Text<1000>>)]
     pub excerpt: Option<Option<Text<1000>>>,
     /// Author id (editors only may move an article to another author).
     #[serde(default, deserialize_with = "crate::http::json_int::optional")]
@@ -74,7 +67,7 @@ pub struct UpdateArticleRequest {
     pub author_id: Option<i64>,
     /// Tag slugs; replaces the whole list.
     #[validate(length(max = 20))]
-    #[schema(inline, max_items = 20)]
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<Text<200>>>,
     /// Lead image URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
@@ -82,11 +75,11 @@ pub struct UpdateArticleRequest {
     pub featured_image_url: Option<Option<HttpUrl>>,
     /// SEO title; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
-    #[schema(inline, value_type = Option<Text<200>>)]
+    #[schema(value_type = Option<Text<200>>)]
     pub meta_title: Option<Option<Text<200>>>,
     /// SEO description; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
-    #[schema(inline, value_type = Option<Text<500>>)]
+    #[schema(value_type = Option<Text<500>>)]
     pub meta_description: Option<Option<Text<500>>>,
     /// Canonical URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]

@@ -92,7 +92,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "articles", operation_id = "update_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you edited")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you edited")),
     request_body = UpdateArticleRequest,
     security(("bearer" = [])),
     responses(
@@ -166,7 +166,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "articles", operation_id = "delete_article",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, description = "ETag of the version you saw")),
+           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),

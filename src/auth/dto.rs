@@ -11,10 +11,8 @@ use crate::types::{NonBlank, Password};
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Sign-in email.
-    #[schema(inline, example = "editor@example.com")]
     pub email: NonBlank<254>,
     /// Password.
-    #[schema(inline)]
     pub password: Password<1>,
 }
 
@@ -23,7 +21,6 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
-    #[schema(inline)]
     pub refresh_token: NonBlank<200>,
 }
 
@@ -32,10 +29,8 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     /// The current password.
-    #[schema(inline)]
     pub current_password: Password<1>,
     /// The new password (8 to 256 characters).
-    #[schema(inline)]
     pub new_password: Password<8>,
 }
 

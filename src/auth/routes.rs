@@ -11,13 +11,14 @@ use super::dto::{ChangePasswordRequest, LoginRequest, RefreshRequest, TokenRespo
 use super::sessions::{self, Rotation};
 use super::{jwt, password, policy, Caller, Credentials};
 use crate::api_docs::responses::{Forbidden, JsonBody, TooManyRequests, Unauthorized, Unavailable};
+use crate::config::Config;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::client_ip::client_ip;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
-use crate::throttle::{self, Limit};
+use crate::throttle::{self, Limit, Reservation};
 use crate::users::{dto::UserResponse, model as users};
 
 /// Exchange email and password for an access token and a refresh token.
@@ -42,41 +43,88 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner()?;
     let config = &state.config;
-    let account_key = format!("login:account:{}", users::normalize_email(&body.email));
-    let ip_key = format!(
-        "login:ip:{}",
-        client_ip(&req, &config.trusted_proxies)
-            .map(|ip| ip.to_string())
-            .unwrap_or_default()
-    );
-    let user = {
+    let ip = client_ip(&req, &config.trusted_proxies)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    let (attempts, user) = {
         let mut conn = state.db.conn().await?;
-        throttle::check(&mut conn, &account_key).await?;
-        throttle::check(&mut conn, &ip_key).await?;
-        users::find_by_email(&mut conn, &body.email).await?
+        let attempts = reserve_attempts(&mut conn, config, &body.email, Some(&ip)).await?;
+        (
+            attempts,
+            users::find_by_email(&mut conn, &body.email).await?,
+        )
     };
     let ok = password::verify(
         body.password.into(),
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
-    let mut conn = state.db.conn().await?;
     let user = match user {
         Some(user) if ok && !user.disabled => user,
-        _ => {
-            let limit = |max| Limit {
-                max,
-                window_secs: config.login_window_secs,
-            };
-            throttle::hit(&mut conn, &account_key, limit(config.login_max_failures)).await?;
-            throttle::hit(&mut conn, &ip_key, limit(config.login_ip_max_failures)).await?;
-            return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
-        }
+        // The attempts stay counted.
+        _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
     };
-    throttle::clear(&mut conn, &account_key).await?;
-    let (family, refresh_token) =
-        sessions::start(&mut conn, user.id, config.refresh_token_ttl_days).await?;
-    tokens(&state, user.id, &family, refresh_token)
+    let mut conn = state.db.conn().await?;
+    let ttl = config.refresh_token_ttl_days;
+    let started = conn
+        .transaction(async |conn| {
+            // Not if the password changed or the account was disabled since
+            // it was read.
+            if !users::lock_unchanged(conn, user.id, &user.password_hash).await? {
+                return Ok(None);
+            }
+            let session = sessions::start(conn, user.id, ttl).await?;
+            attempts.give_back(conn).await?;
+            Ok::<_, ApiError>(Some(session))
+        })
+        .await?;
+    let Some((session, refresh_token)) = started else {
+        return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
+    };
+    tokens(&state, user.id, &session, refresh_token)
+}
+
+/// Password attempts reserved against the account's (and, at login, the
+/// client IP's) limits before a password is checked: a burst of parallel
+/// guesses can never check more than the limit.
+struct Attempts(Vec<Reservation>);
+
+impl Attempts {
+    /// A right password does not count as a failure.
+    async fn give_back(self, conn: &mut Conn) -> ApiResult<()> {
+        for reservation in self.0 {
+            throttle::release(conn, reservation).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Reserves one password attempt for the account of `email` and, when
+/// given, for the client `ip` (the IP first, so a client over its own limit
+/// spends nothing of the account's); 429 when either is used up.
+async fn reserve_attempts(
+    conn: &mut Conn,
+    config: &Config,
+    email: &str,
+    ip: Option<&str>,
+) -> ApiResult<Attempts> {
+    let window_secs = config.login_window_secs;
+    let mut reserved = Vec::with_capacity(2);
+    if let Some(ip) = ip {
+        let limit = Limit {
+            max: config.login_ip_max_failures,
+            window_secs,
+        };
+        let key = format!("login:ip:{ip}");
+        reserved.push(throttle::reserve(conn, &key, limit).await?.or_too_many()?);
+    }
+    let limit = Limit {
+        max: config.login_max_failures,
+        window_secs,
+    };
+    let key = format!("login:account:{}", users::normalize_email(email));
+    reserved.push(throttle::reserve(conn, &key, limit).await?.or_too_many()?);
+    Ok(Attempts(reserved))
 }
 
 /// Trade a refresh token for a new pair. Each refresh token works once;
@@ -98,22 +146,14 @@ pub async fn refresh(
     let presented = body.into_inner()?.refresh_token;
     let mut conn = state.db.conn().await?;
     let ttl = state.config.refresh_token_ttl_days;
-    let Rotation::Rotated {
-        user_id,
-        family,
-        token,
-    } = sessions::rotate(&mut conn, &presented, ttl).await?
-    else {
-        return Err(jwt::invalid());
-    };
-    let user = users::find(&mut conn, user_id)
-        .await?
-        .ok_or_else(jwt::invalid)?;
-    if user.disabled {
-        sessions::revoke_family(&mut conn, &family).await?;
-        return Err(jwt::invalid());
+    match sessions::rotate(&mut conn, &presented, ttl).await? {
+        Rotation::Rotated {
+            user_id,
+            session,
+            token,
+        } => tokens(&state, user_id, &session, token),
+        Rotation::Invalid | Rotation::Reused => Err(jwt::invalid()),
     }
-    tokens(&state, user_id, &family, token)
 }
 
 /// End this session: its refresh token and access tokens stop working at
@@ -134,7 +174,7 @@ pub async fn logout(state: web::Data<AppState>, auth: Credentials) -> ApiResult<
         .session
         .as_deref()
         .ok_or_else(|| ApiError::Forbidden("this credential is not a user session".to_owned()))?;
-    sessions::revoke_family(&mut conn, session).await?;
+    sessions::revoke(&mut conn, session).await?;
     Ok(no_content())
 }
 
@@ -175,25 +215,41 @@ pub async fn change_password(
     auth: Credentials,
     body: Valid<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (user_id, stored) = {
+    let (user, attempts, body) = {
         let (mut conn, caller) = state.open(auth).await?;
         let user_id = own_user_id(&caller)?;
         let user = users::find(&mut conn, user_id)
             .await?
             .or_not_found("user")?;
-        (user_id, user.password_hash)
+        let body = body.into_inner()?;
+        // Guessing the current password is throttled like logins.
+        let attempts = reserve_attempts(&mut conn, &state.config, &user.email, None).await?;
+        (user, attempts, body)
     };
-    let body = body.into_inner()?;
-    password::check_policy(&body.new_password)?;
-    if !password::verify(body.current_password.into(), Some(stored)).await? {
+    password::check_policy("new_password", &body.new_password, &[&user.email])?;
+    if !password::verify(
+        body.current_password.into(),
+        Some(user.password_hash.clone()),
+    )
+    .await?
+    {
         return Err(ApiError::Forbidden(
             "the current password is wrong".to_owned(),
         ));
     }
     let hash = password::hash(body.new_password.into()).await?;
     let mut conn = state.db.conn().await?;
-    conn.transaction(async |conn| set_password(conn, user_id, hash).await)
-        .await?;
+    conn.transaction(async |conn| {
+        if !users::lock_unchanged(conn, user.id, &user.password_hash).await? {
+            return Err(ApiError::Conflict {
+                code: "changed_meanwhile",
+                detail: "the password was changed meanwhile; sign in again".to_owned(),
+            });
+        }
+        set_password(conn, user.id, hash).await?;
+        attempts.give_back(conn).await
+    })
+    .await?;
     Ok(no_content())
 }
 

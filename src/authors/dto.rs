@@ -12,12 +12,10 @@ use crate::types::{HttpUrl, NonBlank, Slug, Text};
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthorRequest {
     /// Display name; a wire service is named as such (e.g. "core").
-    #[schema(inline, example = "core")]
     pub name: NonBlank<100>,
     /// URL slug; generated from the name when omitted.
     pub slug: Option<Slug>,
     /// Biography shown in the "About" box.
-    #[schema(inline)]
     pub bio: Option<Text<5000>>,
     /// Portrait image URL (http/https).
     pub avatar_url: Option<HttpUrl>,
@@ -31,12 +29,10 @@ pub struct CreateAuthorRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthorRequest {
     /// Display name.
-    #[schema(inline)]
     pub name: Option<NonBlank<100>>,
     /// URL slug.
     pub slug: Option<Slug>,
     /// Biography.
-    #[schema(inline)]
     pub bio: Option<Text<5000>>,
     /// Portrait image URL; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]

@@ -94,6 +94,5 @@ pub struct ModerateCommentRequest {
     /// New moderation state.
     pub status: Option<CommentStatus>,
     /// Corrected text (plain, at most 5000 characters).
-    #[schema(inline)]
     pub body: Option<NonBlank<{ MAX_BODY_CHARS }>>,
 }

@@ -61,25 +61,25 @@ impl PublicComment {
 #[serde(deny_unknown_fields)]
 pub struct NewCommentRequest {
     /// Name shown with the comment.
-    #[schema(inline, example = "Ana Reader")]
     pub author_name: NonBlank<{ MAX_NAME_CHARS }>,
     /// Email address; never published.
     pub author_email: Email,
     /// Website shown with the name (http/https).
     pub author_url: Option<HttpUrl>,
     /// Plain text; rejected (never truncated) beyond 5000 characters.
-    #[schema(inline, example = "Thanks for the clear explanation.")]
     pub body: NonBlank<{ MAX_BODY_CHARS }>,
     /// The approved comment of the same article this replies to.
     #[serde(default, deserialize_with = "crate::http::json_int::optional")]
     #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
     /// `form_token` from the comment form (`GET …/comment-form`).
-    #[schema(inline)]
     pub form_token: NonBlank<200>,
     /// Honeypot: render it hidden and leave it empty. Bots fill it in.
-    #[schema(inline)]
     pub honeypot: Option<Text<5000>>,
+    /// The `reader_token` of this reader's earlier receipts, if kept: once a
+    /// comment from this email has been approved, comments that carry it
+    /// are published at once.
+    pub reader_token: Option<NonBlank<200>>,
 }
 
 /// Answer to a posted comment (202: received; most wait for moderation).
@@ -92,6 +92,9 @@ pub struct CommentReceipt {
     /// A sentence to show the reader.
     #[schema(example = "Your comment is awaiting moderation.")]
     pub message: String,
+    /// Proof that this reader owns the email: keep it (for example in local
+    /// storage) and send it with their later comments.
+    pub reader_token: String,
 }
 
 /// One input of the comment form.

@@ -1,7 +1,10 @@
-//! Signed comment-form tokens: prove when the form was served, for the
-//! minimum fill time check, without storing anything.
+//! Signed comment-form tokens: prove when the form was served (for the
+//! minimum fill time) and for which article, without storing anything. Each
+//! token carries a random nonce, so two forms are never alike; posting
+//! spends the token (`comments::model::spend_form_token`), so one form
+//! serves one comment.
 //!
-//! Format: `<issued unix secs>.<article id>.<base64url HMAC-SHA256>`.
+//! Format: `<issued unix secs>.<article id>.<nonce>.<base64url HMAC-SHA256>`.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -17,16 +20,17 @@ pub enum TokenError {
     Expired,
 }
 
-fn mac(secret: &[u8], issued: u64, article_id: i64) -> Hmac<Sha256> {
+fn mac(secret: &[u8], issued: u64, article_id: i64, nonce: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(format!("comment-form:{issued}:{article_id}").as_bytes());
+    mac.update(format!("comment-form:{issued}:{article_id}:{nonce}").as_bytes());
     mac
 }
 
 /// A token for a form on `article_id` served at `now` (unix seconds).
 pub fn issue(secret: &[u8], article_id: i64, now: u64) -> String {
-    let sig = mac(secret, now, article_id).finalize().into_bytes();
-    format!("{now}.{article_id}.{}", URL_SAFE_NO_PAD.encode(sig))
+    let nonce = crate::auth::tokens::random_token(12);
+    let sig = mac(secret, now, article_id, &nonce).finalize().into_bytes();
+    format!("{now}.{article_id}.{nonce}.{}", URL_SAFE_NO_PAD.encode(sig))
 }
 
 /// [`verify`] against each of `secrets` in turn (the current key, then
@@ -55,9 +59,14 @@ pub fn verify(
     now: u64,
     ttl_secs: u64,
 ) -> Result<u64, TokenError> {
-    let mut parts = token.splitn(3, '.');
-    let (Some(issued), Some(article), Some(sig)) = (parts.next(), parts.next(), parts.next())
-    else {
+    let mut parts = token.split('.');
+    let (Some(issued), Some(article), Some(nonce), Some(sig), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(TokenError::Invalid);
     };
     let issued: u64 = issued.parse().map_err(|_| TokenError::Invalid)?;
@@ -68,7 +77,7 @@ pub fn verify(
     if article != article_id {
         return Err(TokenError::Invalid);
     }
-    mac(secret, issued, article)
+    mac(secret, issued, article, nonce)
         .verify_slice(&sig)
         .map_err(|_| TokenError::Invalid)?;
     if issued > now {
@@ -91,6 +100,11 @@ mod tests {
     fn round_trip_reports_age() {
         let token = issue(KEY, 7, 1_000);
         assert_eq!(verify(KEY, 7, &token, 1_004, 60), Ok(4));
+    }
+
+    #[test]
+    fn no_two_forms_are_alike() {
+        assert_ne!(issue(KEY, 7, 1_000), issue(KEY, 7, 1_000));
     }
 
     #[test]

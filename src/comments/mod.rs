@@ -8,6 +8,7 @@ pub mod form_token;
 pub mod model;
 pub mod moderation;
 pub mod posting;
+pub mod reader_token;
 pub mod render;
 pub mod routes;
 pub mod screening;

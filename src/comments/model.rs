@@ -12,7 +12,8 @@ use diesel_async::RunQueryDsl;
 
 use super::status::CommentStatus;
 use super::visibility::{self, ThreadNode};
-use crate::db::schema::{articles, comments};
+use crate::db::schema::{articles, comments, spent_form_tokens};
+use crate::db::time::now;
 use crate::db::Conn;
 
 /// Statuses of comments that are (or may become) public.
@@ -307,4 +308,32 @@ async fn recompute_visibility(conn: &mut Conn, article_id: i64) -> QueryResult<(
 pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<bool> {
     let deleted = run!(conn, c => diesel::delete(comments::table.find(id)).execute(c).await)?;
     Ok(deleted > 0)
+}
+
+/// Marks a form token (by its hash) as spent, until it would have expired
+/// anyway; `false` when it was spent already. One conditional insert, so
+/// of two concurrent uses only one wins. Expired entries are purged on the
+/// way.
+pub async fn spend_form_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let at = now();
+    run!(conn, c => {
+        diesel::delete(spent_form_tokens::table.filter(spent_form_tokens::expires_at.lt(at)))
+            .execute(c)
+            .await
+    })?;
+    let inserted = run!(conn, c => {
+        diesel::insert_into(spent_form_tokens::table)
+            .values((
+                spent_form_tokens::token_hash.eq(token_hash),
+                spent_form_tokens::expires_at.eq(expires_at),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c)
+            .await
+    })?;
+    Ok(inserted == 1)
 }

@@ -2,12 +2,14 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
 
 use super::dto::{
     CommentForm, CommentReceipt, FormField, NewCommentRequest, MAX_BODY_CHARS, MAX_NAME_CHARS,
 };
 use super::form_token::{self, TokenError};
 use super::model::{self, Comment, NewComment};
+use super::reader_token;
 use super::screening::{screen, Submission};
 use super::settings::CommentSettings;
 use super::status::CommentStatus;
@@ -15,6 +17,7 @@ use crate::api_docs::responses::{
     Conflict, Forbidden, JsonBody, NotFound, TooManyRequests, Unauthorized, Unavailable,
 };
 use crate::articles::model::{self as articles, Article};
+use crate::auth::tokens::digest;
 use crate::auth::Credentials;
 use crate::config::Config;
 use crate::db::time::now;
@@ -145,24 +148,43 @@ pub async fn create(
         ));
     }
     let depth = reply_depth(&mut conn, rules.max_depth, &article, body.parent_id).await?;
-    let fill_secs = fill_secs(&state.config, article.id, &body.form_token)?;
+    let form_use = FormUse::check(&state.config, article.id, &body.form_token)?;
     let email = normalize_email(&body.author_email);
     let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
-    count_submission(&mut conn, rules, ip.as_deref(), &email, article.id).await?;
+    let over_limit = count_submission(&mut conn, rules, ip.as_deref(), &email, article.id).await?;
+    let secrets = || state.config.jwt_secrets().map(|s| s.expose().as_bytes());
+    let known_reader = body
+        .reader_token
+        .as_ref()
+        .is_some_and(|token| reader_token::verify_any(secrets(), &email, token));
+    let reader_token = reader_token::issue(state.config.jwt_secret.expose().as_bytes(), &email);
     let sender = Sender {
         email,
         ip,
         user_agent: user_agent(&req),
         by_staff: caller.staff().is_some(),
         user_id: caller.staff().and_then(|s| s.user_id),
-        fill_secs,
+        known_reader,
+        over_limit,
     };
     let (stored, status) = conn
-        .transaction(async |conn| store(conn, rules, article.id, depth, body, sender).await)
+        .transaction(async |conn| {
+            form_use.spend(conn).await?;
+            store(
+                conn,
+                rules,
+                article.id,
+                depth,
+                body,
+                sender,
+                form_use.fill_secs,
+            )
+            .await
+        })
         .await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(receipt(&stored, status)))
+        .json(receipt(&stored, status, reader_token)))
 }
 
 /// Who sent a comment, as the screening and the stored row need it.
@@ -175,8 +197,10 @@ struct Sender {
     by_staff: bool,
     /// The signed-in user, if any.
     user_id: Option<i64>,
-    /// Seconds between serving the form and the submission.
-    fill_secs: u64,
+    /// Carried the reader token of `email`.
+    known_reader: bool,
+    /// Past the per-email or per-article rate limit.
+    over_limit: bool,
 }
 
 /// Screens the comment and stores it with the status it earns (call it
@@ -188,6 +212,7 @@ async fn store(
     depth: i32,
     body: NewCommentRequest,
     sender: Sender,
+    fill_secs: u64,
 ) -> ApiResult<(Comment, CommentStatus)> {
     let submission = Submission {
         article_id,
@@ -196,8 +221,10 @@ async fn store(
         url: body.author_url.as_deref(),
         body: &body.body,
         honeypot: body.honeypot.as_deref(),
-        fill_secs: sender.fill_secs,
+        fill_secs,
         by_staff: sender.by_staff,
+        known_reader: sender.known_reader,
+        over_limit: sender.over_limit,
     };
     let status = screen(conn, rules, &submission).await?;
     let at = now();
@@ -219,48 +246,87 @@ async fn store(
     Ok((model::insert(conn, new).await?, status))
 }
 
-/// Seconds since the form was served, from its token (422 for a token of
-/// another article or an expired one).
-fn fill_secs(config: &Config, article_id: i64, token: &str) -> ApiResult<u64> {
-    let verified = form_token::verify_any(
-        config.jwt_secrets().map(|s| s.expose().as_bytes()),
-        article_id,
-        token,
-        unix_now(),
-        config.comments.form_ttl_secs,
-    );
-    verified.map_err(|e| {
-        let message = match e {
-            TokenError::Invalid => "not a form token for this article",
-            TokenError::Expired => "the form has expired; load it again",
-        };
-        invalid("form_token", message)
-    })
+/// A checked form token, about to serve its one comment.
+struct FormUse {
+    /// Its hash, as the spent-token list keeps it.
+    hash: String,
+    /// When it would expire anyway.
+    expires_at: NaiveDateTime,
+    /// Seconds between serving the form and this submission.
+    fill_secs: u64,
 }
 
-/// Counts a submission against the per-IP, per-email and per-article rate
-/// limits (429 past one), before and whatever becomes of the comment.
+impl FormUse {
+    /// Checks `token` (422 when it is for another article or expired).
+    fn check(config: &Config, article_id: i64, token: &str) -> ApiResult<Self> {
+        let ttl = config.comments.form_ttl_secs;
+        let verified = form_token::verify_any(
+            config.jwt_secrets().map(|s| s.expose().as_bytes()),
+            article_id,
+            token,
+            unix_now(),
+            ttl,
+        );
+        let fill_secs = verified.map_err(|e| {
+            let message = match e {
+                TokenError::Invalid => "not a form token for this article",
+                TokenError::Expired => "the form has expired; load it again",
+            };
+            invalid("form_token", message)
+        })?;
+        let left = ttl.saturating_sub(fill_secs);
+        Ok(Self {
+            hash: digest(token),
+            expires_at: now() + chrono::Duration::seconds(left as i64),
+            fill_secs,
+        })
+    }
+
+    /// Spends the token (422 when it already served a comment): one form,
+    /// one comment. Inside the comment's transaction, so a comment refused
+    /// (a duplicate, say) leaves the form usable.
+    async fn spend(&self, conn: &mut Conn) -> ApiResult<()> {
+        if model::spend_form_token(conn, &self.hash, self.expires_at).await? {
+            Ok(())
+        } else {
+            Err(invalid(
+                "form_token",
+                "this form was already used for a comment; load it again",
+            ))
+        }
+    }
+}
+
+/// Counts a submission against the rate limits. Past the per-IP limit it
+/// is refused (429: the sender's own budget); past the per-email or
+/// per-article limit it is taken but held for a moderator (`true`), so a
+/// flood from many addresses, or under someone else's address, cannot shut
+/// out every reader.
 async fn count_submission(
     conn: &mut Conn,
     rules: &CommentSettings,
     ip: Option<&str>,
     email: &str,
     article_id: i64,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
     let limit = |max| Limit {
         max,
         window_secs: rules.rate_window_secs,
     };
     let ip_key = format!("comment:ip:{}", ip.unwrap_or_default());
-    throttle::hit(conn, &ip_key, limit(rules.ip_max)).await?;
+    throttle::reserve(conn, &ip_key, limit(rules.ip_max))
+        .await?
+        .or_too_many()?
+        .keep();
     let email_key = format!("comment:email:{email}");
-    throttle::hit(conn, &email_key, limit(rules.email_max)).await?;
+    let by_email = throttle::reserve(conn, &email_key, limit(rules.email_max)).await?;
     let article_key = format!("comment:article:{article_id}");
-    throttle::hit(conn, &article_key, limit(rules.article_max)).await
+    let on_article = throttle::reserve(conn, &article_key, limit(rules.article_max)).await?;
+    Ok(by_email.is_over() | on_article.is_over())
 }
 
 /// Spam is answered exactly like a comment awaiting moderation.
-fn receipt(stored: &Comment, status: CommentStatus) -> CommentReceipt {
+fn receipt(stored: &Comment, status: CommentStatus, reader_token: String) -> CommentReceipt {
     let (status, message) = match status {
         CommentStatus::Approved => (CommentStatus::Approved, "Your comment is published."),
         _ => (
@@ -272,6 +338,7 @@ fn receipt(stored: &Comment, status: CommentStatus) -> CommentReceipt {
         id: stored.id,
         status,
         message: message.to_owned(),
+        reader_token,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Decides the status of a new comment: spam traps first, then duplicates,
-//! then content rules, then auto-approval.
+//! then rate and content rules (which hold it), then auto-approval.
 
 use super::model;
 use super::settings::CommentSettings;
@@ -27,6 +27,10 @@ pub struct Submission<'a> {
     pub fill_secs: u64,
     /// Posted by a signed-in member of staff.
     pub by_staff: bool,
+    /// Carried the reader token of its email (see `reader_token`).
+    pub known_reader: bool,
+    /// Past the per-email or per-article rate limit: held for a moderator.
+    pub over_limit: bool,
 }
 
 /// The status to store; 409 for a duplicate.
@@ -46,11 +50,21 @@ pub async fn screen(
         });
     }
     let texts = [s.name, s.email, s.url.unwrap_or_default(), s.body];
-    if count_links(s.body) > rules.max_links || blocked_word(&texts, &rules.blocked_words).is_some()
+    if s.over_limit
+        || count_links(s.body) > rules.max_links
+        || blocked_word(&texts, &rules.blocked_words).is_some()
     {
         return Ok(CommentStatus::Pending);
     }
-    if s.by_staff || (rules.auto_approve_known && model::email_has_approved(conn, s.email).await?) {
+    if s.by_staff {
+        return Ok(CommentStatus::Approved);
+    }
+    // An approved comment under this email is not enough: anyone can type
+    // it. Only its owner has the reader token.
+    if rules.auto_approve_known
+        && s.known_reader
+        && model::email_has_approved(conn, s.email).await?
+    {
         return Ok(CommentStatus::Approved);
     }
     Ok(CommentStatus::Pending)

@@ -123,8 +123,24 @@ diesel::table! {
         token_hash -> Text,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
-        revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        refreshed_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    spent_form_tokens (token_hash) {
+        token_hash -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -149,7 +165,6 @@ diesel::table! {
         key -> Text,
         hits -> Integer,
         window_start -> Timestamp,
-        blocked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -160,6 +175,7 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(users -> authors (author_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
@@ -170,6 +186,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_revisions,
     comments,
     refresh_tokens,
+    sessions,
+    spent_form_tokens,
     api_keys,
     throttle_buckets,
 );

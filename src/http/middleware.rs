@@ -67,3 +67,29 @@ pub fn problem_fallback<B: 'static>() -> ErrorHandlers<B> {
 fn is_cors_refusal(req: &HttpRequest) -> bool {
     req.method() == Method::OPTIONS
 }
+
+/// Refuses any request whose path or query string holds a NUL character
+/// (`%00`): no resource has one in its name, PostgreSQL cannot compare
+/// text containing one, and catching it here covers every route and
+/// parameter, today's and tomorrow's.
+pub async fn refuse_nul(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let uri = req.uri();
+    let has_nul = |s: &str| s.contains('\0') || s.to_ascii_lowercase().contains("%00");
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        let problem = crate::error::ApiError::bad_request(
+            "invalid_request",
+            "NUL characters (%00) are not allowed in a URL",
+        );
+        let response = actix_web::ResponseError::error_response(&problem);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}

@@ -12,12 +12,10 @@ use crate::types::{NonBlank, Slug, Text};
 #[serde(deny_unknown_fields)]
 pub struct CreateTagRequest {
     /// Display name.
-    #[schema(inline, example = "Persian Gulf")]
     pub name: NonBlank<100>,
     /// URL slug; generated from the name when omitted.
     pub slug: Option<Slug>,
     /// What the tag covers.
-    #[schema(inline)]
     pub description: Option<Text<1000>>,
 }
 
@@ -26,12 +24,10 @@ pub struct CreateTagRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTagRequest {
     /// Display name.
-    #[schema(inline)]
     pub name: Option<NonBlank<100>>,
     /// URL slug.
     pub slug: Option<Slug>,
     /// What the tag covers.
-    #[schema(inline)]
     pub description: Option<Text<1000>>,
 }
 

@@ -1,7 +1,8 @@
 //! Request values that carry their rules: each type checks its value when a
 //! body is deserialized (a broken rule is a 422 naming the field) and
 //! publishes the same rule in the OpenAPI document (pattern, length,
-//! format), so a client generated from the document and the server agree.
+//! format) as a named schema (`Slug`, `NonBlank200`…), so a client
+//! generated from the document and the server agree.
 
 mod email;
 mod http_url;

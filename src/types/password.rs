@@ -33,6 +33,9 @@ impl<const MIN: usize> PartialSchema for Password<MIN> {
     fn schema() -> RefOr<Schema> {
         string_schema(NO_NUL_PATTERN, Some(MIN), MAX_PASSWORD_CHARS)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+            .description(Some(format!(
+                "A password of {MIN} to {MAX_PASSWORD_CHARS} characters, never truncated"
+            )))
             .into()
     }
 }

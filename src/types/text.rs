@@ -31,7 +31,11 @@ super::text_type!(Text<const MAX: usize>);
 
 impl<const MAX: usize> PartialSchema for Text<MAX> {
     fn schema() -> RefOr<Schema> {
-        string_schema(NO_NUL_PATTERN, None, MAX).into()
+        string_schema(NO_NUL_PATTERN, None, MAX)
+            .description(Some(format!(
+                "Text of at most {MAX} characters, without NUL"
+            )))
+            .into()
     }
 }
 
@@ -61,7 +65,11 @@ super::text_type!(NonBlank<const MAX: usize>);
 
 impl<const MAX: usize> PartialSchema for NonBlank<MAX> {
     fn schema() -> RefOr<Schema> {
-        string_schema(&not_blank_pattern(), Some(1), MAX).into()
+        string_schema(&not_blank_pattern(), Some(1), MAX)
+            .description(Some(format!(
+                "Text of 1 to {MAX} characters, not only whitespace, without NUL"
+            )))
+            .into()
     }
 }
 

@@ -18,7 +18,6 @@ pub struct CreateUserRequest {
     /// Sign-in email (unique, compared case-insensitively).
     pub email: Email,
     /// 8 to 256 characters; stored as an Argon2id hash.
-    #[schema(inline)]
     pub password: Password<8>,
     /// Role.
     pub role: Role,
@@ -36,7 +35,6 @@ pub struct UpdateUserRequest {
     /// Sign-in email.
     pub email: Option<Email>,
     /// New password (8 to 256 characters).
-    #[schema(inline)]
     pub password: Option<Password<8>>,
     /// New role.
     pub role: Option<Role>,

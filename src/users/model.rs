@@ -107,6 +107,26 @@ pub async fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> QueryResu
     })
 }
 
+/// Locks the user's row if the account is enabled and its password hash is
+/// still `password_hash` (nobody changed it since it was verified); `false`
+/// otherwise. A session started in the same transaction cannot slip past a
+/// concurrent password change or disabling: that change waits for the lock
+/// and then revokes the new session too.
+pub async fn lock_unchanged(conn: &mut Conn, id: i64, password_hash: &str) -> QueryResult<bool> {
+    let locked = run!(conn, c => {
+        diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::password_hash.eq(password_hash))
+                .filter(users::disabled.eq(false)),
+        )
+        .set(users::id.eq(users::id))
+        .execute(c)
+        .await
+    })?;
+    Ok(locked == 1)
+}
+
 /// Deletes a user (their articles stay with their author profile).
 pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<()> {
     run!(conn, c => diesel::delete(users::table.filter(users::id.eq(id))).execute(c).await)?;

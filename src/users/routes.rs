@@ -72,7 +72,7 @@ pub async fn create(
 
 /// Creates a user (shared with `cms create-admin`).
 pub async fn create_user(db: &Db, body: CreateUserRequest) -> ApiResult<UserResponse> {
-    password::check_policy(&body.password)?;
+    password::check_policy("password", &body.password, &[&body.email])?;
     let hash = password::hash(body.password.into()).await?;
     let at = now();
     let new = NewUser {
@@ -140,16 +140,18 @@ pub async fn update(
     path: web::Path<String>,
     body: Valid<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = {
+    let (id, email) = {
         let (mut conn, caller) = state.open(auth).await?;
         policy::require_admin(&caller)?;
         let id = parse_id(&path, "user")?;
-        model::find(&mut conn, id).await?.or_not_found("user")?.id
+        let user = model::find(&mut conn, id).await?.or_not_found("user")?;
+        (user.id, user.email)
     };
     let body = body.into_inner()?;
     let password_hash = match body.password {
         Some(p) => {
-            password::check_policy(&p)?;
+            let email = body.email.as_deref().unwrap_or(&email);
+            password::check_policy("password", &p, &[email])?;
             Some(password::hash(p.into()).await?)
         }
         None => None,

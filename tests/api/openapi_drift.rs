@@ -67,6 +67,20 @@ fn every_operation_is_complete() {
                 "{id}: no tag"
             );
             assert!(op["security"].is_array(), "{id}: security not declared");
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let allows_null = param["schema"]["oneOf"]
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|s| s["type"] == "null"))
+                    || param["schema"]["type"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "null"));
+                // A header or query value is text: "null" would be sent as such.
+                assert!(
+                    !allows_null,
+                    "{id}: parameter {} allows null",
+                    param["name"]
+                );
+            }
             let responses = op["responses"].as_object().unwrap();
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {

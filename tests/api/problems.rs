@@ -16,6 +16,7 @@ both_backends!(
     invalid_values_are_422_and_not_written,
     bad_credentials_are_401,
     duplicates_name_the_field,
+    nul_bytes_in_urls_are_400,
 );
 both_backends_with!(
     [("CORS_ORIGINS", "https://news.example")],
@@ -459,4 +460,38 @@ async fn duplicates_name_the_field(app: TestApp) {
         let problem = assert_problem(res, 409, "duplicate").await;
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
+}
+
+/// A NUL byte anywhere in a path or query string is a 400 problem on every
+/// route (PostgreSQL cannot compare text holding one: it used to be a 500
+/// and an ERROR line each time).
+async fn nul_bytes_in_urls_are_400(app: TestApp) {
+    for path in [
+        "/api/v1/articles/a%00b",
+        "/api/v1/articles/a%00b/related",
+        "/api/v1/articles/a%00b/comments",
+        "/api/v1/articles/a%00b/comment-form",
+        "/api/v1/tags/a%00b",
+        "/api/v1/authors/a%00b",
+        "/api/v1/articles?tag=a%00b",
+        "/api/v1/articles?author=a%00b",
+        "/api/v1/articles?q=a%00b",
+        "/api/v1/articles?cursor=pd.1%00.2",
+        "/api/v1/comments/1%00",
+        "/api/v1/nowhere%00",
+    ] {
+        let res = app.admin(Method::GET, path).send().await.unwrap();
+        let body = assert_problem(res, 400, "invalid_request").await;
+        assert!(
+            body["detail"].as_str().unwrap().contains("NUL"),
+            "{path}: {body}"
+        );
+    }
+    let res = app
+        .admin(Method::PATCH, "/api/v1/tags/x%00")
+        .json(&json!({ "name": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "invalid_request").await;
 }

@@ -6,7 +6,10 @@ use crate::harness::{assert_problem, both_backends, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
-both_backends!(drafts_are_invisible_on_every_public_read_path);
+both_backends!(
+    drafts_are_invisible_on_every_public_read_path,
+    routes_under_an_article_agree_on_what_a_writer_may_see
+);
 
 async fn drafts_are_invisible_on_every_public_read_path(app: TestApp) {
     let author = fixtures::author(&app, "Leaky Writer").await;
@@ -85,4 +88,39 @@ async fn drafts_are_invisible_on_every_public_read_path(app: TestApp) {
     let (_, drafts) = app.admin_get("/api/v1/articles?status=draft").await;
     assert_eq!(drafts["meta"]["total"], 1);
     assert_eq!(drafts["data"][0]["title"], "Secret draft");
+}
+
+/// Every route under an article answers alike for an article the caller
+/// may not see: a contributor learns nothing of another author's draft,
+/// not even that it exists (related articles used to answer 200).
+async fn routes_under_an_article_agree_on_what_a_writer_may_see(app: TestApp) {
+    let owner = fixtures::staff(&app, "contributor").await;
+    let other = fixtures::staff(&app, "contributor").await;
+    let draft = fixtures::draft(&app, &owner.author["id"], "Not yours", &[]).await;
+    for key in [
+        draft["id"].to_string(),
+        draft["slug"].as_str().unwrap().to_owned(),
+    ] {
+        for suffix in ["", "/related"] {
+            let path = format!("/api/v1/articles/{key}{suffix}");
+            let res = app
+                .request(Method::GET, &path)
+                .bearer_auth(&other.token)
+                .send()
+                .await
+                .unwrap();
+            assert_problem(res, 404, "not_found").await;
+            let res = app
+                .request(Method::GET, &path)
+                .bearer_auth(&owner.token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path} for its own writer");
+        }
+        for suffix in ["/comments", "/comment-form"] {
+            let res = app.get(&format!("/api/v1/articles/{key}{suffix}")).await;
+            assert_problem(res, 404, "not_found").await;
+        }
+    }
 }

@@ -1,6 +1,13 @@
 //! Argon2id password hashing (the `argon2` crate defaults: m=19456 KiB, t=2,
 //! p=1), run on the blocking pool with bounded concurrency so a login flood
-//! cannot starve the async workers or exhaust memory.
+//! cannot starve the async workers or exhaust memory. Passwords are
+//! normalized (NFKC) before hashing and verifying, so the same password
+//! typed on another keyboard or system still matches; [`policy`] says
+//! which passwords may be chosen.
+
+mod policy;
+
+pub use policy::{check_policy, MAX_LEN, MIN_LEN};
 
 use std::sync::LazyLock;
 
@@ -9,13 +16,9 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use tokio::sync::Semaphore;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{ApiError, ApiResult};
-
-/// Shortest accepted password.
-pub const MIN_LEN: usize = 8;
-/// Longest accepted password (never truncated).
-pub const MAX_LEN: usize = 256;
 
 /// At most this many hashes run at once (each takes ~19 MiB).
 static HASHING: Semaphore = Semaphore::const_new(4);
@@ -30,26 +33,13 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// Checks the length rule (in characters).
-pub fn check_policy(password: &str) -> ApiResult<()> {
-    let len = password.chars().count();
-    if (MIN_LEN..=MAX_LEN).contains(&len) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_field(
-            "password",
-            format!("must be between {MIN_LEN} and {MAX_LEN} characters"),
-        ))
-    }
-}
-
 /// Hashes a password (PHC string, `$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: String) -> ApiResult<String> {
     let _permit = HASHING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
+            .hash_password(normalized(&password).as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(ApiError::internal)
     })
@@ -67,13 +57,20 @@ pub async fn verify(password: String, stored: Option<String>) -> ApiResult<bool>
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        // Hashes made before normalization hold the password as typed.
+        let normal = normalized(&password);
+        let argon = Argon2::default();
+        let ok = argon.verify_password(normal.as_bytes(), &parsed).is_ok()
+            || (normal != password && argon.verify_password(password.as_bytes(), &parsed).is_ok());
         ok && exists
     })
     .await
     .map_err(ApiError::internal)
+}
+
+/// A password as it is hashed: NFKC (NIST SP 800-63B §3.1.1.2).
+pub fn normalized(password: &str) -> String {
+    password.nfkc().collect()
 }
 
 /// Computes the dummy hash now (at start-up) rather than on the first login.
