@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -45,12 +45,13 @@ impl Application {
     /// Migrates (if configured), builds the pool and binds the listener.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         if config.run_migrations {
-            let applied = migrate::run_pending(&config.database_url).await?;
+            let applied = migrate_when_up(&config).await?;
             if !applied.is_empty() {
                 tracing::info!(?applied, "applied migrations");
             }
         }
         let db = Db::connect(&config).map_err(StartupError::Database)?;
+        crate::telemetry::flood::spawn_flusher();
         // Build the dummy password hash off the request path.
         tokio::task::spawn_blocking(crate::auth::password::warm_up);
         let listener = TcpListener::bind(config.bind_addr)?;
@@ -58,6 +59,7 @@ impl Application {
         let state = AppState {
             db,
             config: Arc::new(config),
+            in_flight: Default::default(),
         };
         let server = server(listener, state.clone())?;
         Ok(Self {
@@ -88,6 +90,24 @@ impl Application {
     }
 }
 
+/// Applies the migrations, retrying with backoff while the database does not
+/// answer (it may be starting alongside the server) for up to
+/// `DATABASE_STARTUP_TIMEOUT_SECS`; a migration that fails is not retried.
+async fn migrate_when_up(config: &Config) -> Result<Vec<String>, StartupError> {
+    let deadline = std::time::Instant::now() + config.db_startup_timeout;
+    let mut wait = std::time::Duration::from_millis(250);
+    loop {
+        match migrate::run_pending(&config.database_url).await {
+            Err(migrate::MigrateError::Connect(reason)) if std::time::Instant::now() < deadline => {
+                tracing::warn!(%reason, retry_in_ms = wait.as_millis() as u64, "database not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(5));
+            }
+            result => return Ok(result?),
+        }
+    }
+}
+
 fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let config = state.config.clone();
     let data = web::Data::new(state.clone());
@@ -115,6 +135,10 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(from_fn(request_log))
     })
     .shutdown_timeout(state.config.shutdown_timeout_secs)
+    .max_connections(state.config.max_connections)
+    .backlog(state.config.backlog)
+    .keep_alive(std::time::Duration::from_secs(state.config.keep_alive_secs))
+    .client_request_timeout(state.config.request_head_timeout)
     .listen(listener)?;
     if let Some(workers) = state.config.workers {
         http = http.workers(workers);

@@ -6,6 +6,7 @@ use crate::auth::{Caller, Credentials};
 use crate::config::Config;
 use crate::db::{Conn, Db};
 use crate::error::ApiResult;
+use crate::idempotency::InFlight;
 
 /// What handlers need: the database pool and the configuration.
 #[derive(Clone, Debug)]
@@ -14,6 +15,8 @@ pub struct AppState {
     pub db: Db,
     /// Service configuration.
     pub config: Arc<Config>,
+    /// Idempotency keys whose first request is running here.
+    pub in_flight: InFlight,
 }
 
 impl AppState {

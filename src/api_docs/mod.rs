@@ -19,6 +19,7 @@ use crate::articles::params::{ArticleField, Include};
 use crate::error::{FieldError, ProblemDetails};
 use crate::http::caching::IfMatch;
 use crate::http::pagination::ListMeta;
+use crate::idempotency::IdempotencyKeyHeader;
 
 /// What the document says besides its paths (which come from the routes).
 #[derive(OpenApi)]
@@ -34,7 +35,8 @@ use crate::http::pagination::ListMeta;
     ),
     // Schemas only parameters name (the route list collects the rest).
     components(schemas(
-        ProblemDetails, FieldError, ListMeta, Sort, Cursor, IfMatch, ArticleField, Include
+        ProblemDetails, FieldError, ListMeta, Sort, Cursor, IfMatch, IdempotencyKeyHeader,
+        ArticleField, Include
     )),
     modifiers(&SecuritySchemes),
     tags(

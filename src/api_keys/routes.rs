@@ -14,7 +14,8 @@ use crate::http::caching::Visibility;
 use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::parse_id;
 use crate::http::validation::Valid;
-use crate::http::{created, fresh, no_content, PageParams};
+use crate::http::{fresh, no_content, PageParams};
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 /// List API keys, newest first (admins). Secrets are never shown again.
@@ -46,6 +47,7 @@ pub async fn list(
 /// an expiry in the past.
 #[utoipa::path(
     tag = "api-keys", operation_id = "create_api_key",
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again")),
     request_body = CreateApiKeyRequest,
     security(("bearer" = [])),
     responses(
@@ -56,11 +58,14 @@ pub async fn list(
 #[post("/api/v1/api-keys")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     body: Valid<CreateApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open(auth).await?;
     let admin = policy::require_admin(&caller)?;
+    let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let expires_at = body.expires_at.map(to_stored);
     if expires_at.is_some_and(|e| e <= now()) {
@@ -70,16 +75,15 @@ pub async fn create(
         ));
     }
     let name = body.name.trim().to_owned();
-    let (key, secret) =
-        model::create(&mut conn, name, body.scope, expires_at, admin.user_id).await?;
-    let location = format!("/api/v1/api-keys/{}", key.id);
-    Ok(created(
-        location,
-        &CreatedApiKeyResponse {
-            key: ApiKeyResponse::from(key),
-            secret,
-        },
-    ))
+    let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        let (row, secret) =
+            model::create(conn, name, body.scope, expires_at, admin.user_id).await?;
+        let location = format!("/api/v1/api-keys/{}", row.id);
+        let key = ApiKeyResponse::from(row);
+        Answer::created(location, &CreatedApiKeyResponse { key, secret })
+    })
+    .await
 }
 
 /// One API key (admins); its secret is never shown again.

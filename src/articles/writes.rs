@@ -19,9 +19,10 @@ use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::{check_if_match, IfMatch, Visibility};
+use crate::http::no_content;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
-use crate::http::{created, no_content};
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 /// Create a draft article. The slug comes from the title unless given;
@@ -33,6 +34,7 @@ use crate::state::AppState;
 /// write as.
 #[utoipa::path(
     tag = "articles", operation_id = "create_article",
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again")),
     request_body = CreateArticleRequest,
     security(("bearer" = [])),
     responses(
@@ -43,44 +45,45 @@ use crate::state::AppState;
 #[post("/api/v1/articles")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     body: Valid<CreateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open(auth).await?;
     let staff = policy::require_staff(&caller)?;
+    let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let author_id = policy::article_author(staff, body.author_id)?;
     let derived = derive(&body.body);
-    let response = conn
-        .transaction(async |conn| {
-            require_author(conn, author_id).await?;
-            let tag_ids = tag_ids(conn, &body.tags).await?;
-            let slug = slug_for(conn, SlugTable::Articles, body.slug, &body.title).await?;
-            let at = now();
-            let new = NewArticle {
-                slug,
-                title: body.title.into(),
-                excerpt: body.excerpt.map(String::from),
-                body: body.body.into(),
-                body_html: derived.body_html,
-                author_id,
-                featured_image_url: body.featured_image_url.map(String::from),
-                meta_title: body.meta_title.map(String::from),
-                meta_description: body.meta_description.map(String::from),
-                canonical_url: body.canonical_url.map(String::from),
-                word_count: derived.word_count,
-                reading_time_minutes: derived.reading_time_minutes,
-                comments_open: body.comments_open.unwrap_or(true),
-                created_at: at,
-                updated_at: at,
-            };
-            let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
-            let location = format!("/api/v1/articles/{}", article.id);
-            Ok::<_, ApiError>((location, present_one(conn, article, &Shape::full()).await?))
-        })
-        .await?;
-    let (location, body) = response;
-    Ok(created(location, &body))
+    let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        require_author(conn, author_id).await?;
+        let tag_ids = tag_ids(conn, &body.tags).await?;
+        let slug = slug_for(conn, SlugTable::Articles, body.slug, &body.title).await?;
+        let at = now();
+        let new = NewArticle {
+            slug,
+            title: body.title.into(),
+            excerpt: body.excerpt.map(String::from),
+            body: body.body.into(),
+            body_html: derived.body_html,
+            author_id,
+            featured_image_url: body.featured_image_url.map(String::from),
+            meta_title: body.meta_title.map(String::from),
+            meta_description: body.meta_description.map(String::from),
+            canonical_url: body.canonical_url.map(String::from),
+            word_count: derived.word_count,
+            reading_time_minutes: derived.reading_time_minutes,
+            comments_open: body.comments_open.unwrap_or(true),
+            created_at: at,
+            updated_at: at,
+        };
+        let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
+        let location = format!("/api/v1/articles/{}", article.id);
+        Answer::created(location, &present_one(conn, article, &Shape::full()).await?)
+    })
+    .await
 }
 
 /// Change an article. Send the ETag you read in `If-Match` to refuse

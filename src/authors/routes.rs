@@ -21,7 +21,8 @@ use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::pagination::ListResponse;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
-use crate::http::{created, fresh, no_content, PageParams};
+use crate::http::{fresh, no_content, PageParams};
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 /// List authors by name, with their published-article counts.
@@ -66,6 +67,7 @@ pub async fn get(
 /// Create an author (editors). 409 `duplicate` when the slug is taken.
 #[utoipa::path(
     tag = "authors", operation_id = "create_author",
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again")),
     request_body = CreateAuthorRequest,
     security(("bearer" = [])),
     responses(
@@ -76,30 +78,33 @@ pub async fn get(
 #[post("/api/v1/authors")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     body: Valid<CreateAuthorRequest>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
+    let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
-    let author = conn
-        .transaction(async |conn| {
-            let slug = slug_for(conn, SlugTable::Authors, body.slug, &body.name).await?;
-            let at = now();
-            let new = NewAuthor {
-                slug,
-                name: body.name.trim().to_owned(),
-                bio: body.bio.map(String::from).unwrap_or_default(),
-                avatar_url: body.avatar_url.map(String::from),
-                website: body.website.map(String::from),
-                created_at: at,
-                updated_at: at,
-            };
-            Ok::<_, ApiError>(model::create(conn, new).await?)
-        })
-        .await?;
-    let location = format!("/api/v1/authors/{}", author.id);
-    Ok(created(location, &AuthorResponse::new(&author, Some(0))))
+    let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        let slug = slug_for(conn, SlugTable::Authors, body.slug, &body.name).await?;
+        let at = now();
+        let new = NewAuthor {
+            slug,
+            name: body.name.trim().to_owned(),
+            bio: body.bio.map(String::from).unwrap_or_default(),
+            avatar_url: body.avatar_url.map(String::from),
+            website: body.website.map(String::from),
+            created_at: at,
+            updated_at: at,
+        };
+        let author = model::create(conn, new).await?;
+        let location = format!("/api/v1/authors/{}", author.id);
+        Answer::created(location, &AuthorResponse::new(&author, Some(0)))
+    })
+    .await
 }
 
 /// Change an author's profile (editors). 409 `duplicate` when the slug is

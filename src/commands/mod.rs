@@ -18,5 +18,6 @@ pub async fn open(config: Config) -> Result<AppState, String> {
     Ok(AppState {
         db,
         config: Arc::new(config),
+        in_flight: Default::default(),
     })
 }

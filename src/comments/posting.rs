@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult, FieldError, OrNotFound};
 use crate::http::client_ip::client_ip;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 use crate::throttle::{self, Limit};
 use crate::types::{MAX_EMAIL_CHARS, MAX_URL_CHARS};
@@ -122,7 +123,7 @@ const FORM_FIELDS: [FormField; 4] = [
 /// limited per client IP and per email.
 #[utoipa::path(
     tag = "comments", operation_id = "create_comment",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again"), ("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
     request_body = NewCommentRequest,
     security((), ("bearer" = [])),
     responses(
@@ -135,10 +136,12 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     path: web::Path<String>,
     body: Valid<NewCommentRequest>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open(auth).await?;
+    let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let rules = &state.config.comments;
     let article = published_article(&mut conn, &path).await?;
@@ -150,7 +153,8 @@ pub async fn create(
     let depth = reply_depth(&mut conn, rules.max_depth, &article, body.parent_id).await?;
     let form_use = FormUse::check(&state.config, article.id, &body.form_token)?;
     let email = normalize_email(&body.author_email);
-    let ip = client_ip(&req, &state.config.trusted_proxies).map(|ip| ip.to_string());
+    let client = client_ip(&req, &state.config.trusted_proxies);
+    let ip = client.map(|ip| ip.to_string());
     let over_limit = count_submission(&mut conn, rules, ip.as_deref(), &email, article.id).await?;
     let secrets = || state.config.jwt_secrets().map(|s| s.expose().as_bytes());
     let known_reader = body
@@ -167,24 +171,15 @@ pub async fn create(
         known_reader,
         over_limit,
     };
-    let (stored, status) = conn
-        .transaction(async |conn| {
-            form_use.spend(conn).await?;
-            store(
-                conn,
-                rules,
-                article.id,
-                depth,
-                body,
-                sender,
-                form_use.fill_secs,
-            )
-            .await
-        })
-        .await?;
-    Ok(HttpResponse::Accepted()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(receipt(&stored, status, reader_token)))
+    let request = idempotency::Request::new(key, &caller, client, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        form_use.spend(conn).await?;
+        let fill_secs = form_use.fill_secs;
+        let (stored, status) =
+            store(conn, rules, article.id, depth, body, sender, fill_secs).await?;
+        Answer::accepted(&receipt(&stored, status, reader_token))
+    })
+    .await
 }
 
 /// Who sent a comment, as the screening and the stored row need it.

@@ -53,6 +53,23 @@ pub struct Config {
     /// `BODY_READ_TIMEOUT_SECS`: time allowed for a request body to arrive
     /// after its head (408 after that).
     pub body_read_timeout_secs: u64,
+    /// `DATABASE_STARTUP_TIMEOUT_SECS`: how long start-up keeps retrying a
+    /// database that does not answer yet before it gives up.
+    pub db_startup_timeout: Duration,
+    /// `MAX_CONNECTIONS`: open client connections per worker; beyond it new
+    /// connections wait in the listen backlog.
+    pub max_connections: usize,
+    /// `LISTEN_BACKLOG`: connections the kernel queues before `accept`.
+    pub backlog: u32,
+    /// `KEEP_ALIVE_SECS`: how long an idle keep-alive connection stays open.
+    pub keep_alive_secs: u64,
+    /// `REQUEST_HEAD_TIMEOUT_MS`: time allowed for a request's head to arrive
+    /// (408 after that). At least a second: actix-http measures it from a
+    /// clock it refreshes every 500 ms, so it may fire up to 500 ms early.
+    pub request_head_timeout: Duration,
+    /// `IDEMPOTENCY_KEY_TTL_SECS`: how long an `Idempotency-Key` and its
+    /// stored answer are kept.
+    pub idempotency_key_ttl_secs: u64,
     /// `BOOTSTRAP_ADMIN_TOKEN`: a static bearer token with admin rights, for
     /// provisioning before any user exists; unset disables it.
     pub bootstrap_admin_token: Option<Secret>,
@@ -132,6 +149,27 @@ impl Config {
             )?,
             shutdown_timeout_secs: parse_or(&get, "SHUTDOWN_TIMEOUT_SECS", 25u64, 0..=600)?,
             body_read_timeout_secs: parse_or(&get, "BODY_READ_TIMEOUT_SECS", 15u64, 1..=600)?,
+            db_startup_timeout: Duration::from_secs(parse_or(
+                &get,
+                "DATABASE_STARTUP_TIMEOUT_SECS",
+                30u64,
+                0..=3600,
+            )?),
+            max_connections: parse_or(&get, "MAX_CONNECTIONS", 1024usize, 1..=100_000)?,
+            backlog: parse_or(&get, "LISTEN_BACKLOG", 1024u32, 1..=65_535)?,
+            keep_alive_secs: parse_or(&get, "KEEP_ALIVE_SECS", 5u64, 0..=300)?,
+            idempotency_key_ttl_secs: parse_or(
+                &get,
+                "IDEMPOTENCY_KEY_TTL_SECS",
+                86_400u64,
+                60..=2_592_000,
+            )?,
+            request_head_timeout: Duration::from_millis(parse_or(
+                &get,
+                "REQUEST_HEAD_TIMEOUT_MS",
+                5000u64,
+                1000..=60_000,
+            )?),
             bootstrap_admin_token: get("BOOTSTRAP_ADMIN_TOKEN")
                 .map(|t| long_secret(&t))
                 .transpose()

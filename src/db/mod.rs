@@ -90,10 +90,20 @@ impl Db {
     }
 
     /// Checks a connection can be had and answers `SELECT 1` within `timeout`.
+    ///
+    /// The ping runs as a task of its own, which the timeout abandons but
+    /// never cancels: a SQLite query dropped mid-flight blocks its thread
+    /// until the query ends (diesel-async's `block_in_place`), which panics
+    /// on the current-thread runtime an HTTP worker runs on.
     pub async fn ping(&self, timeout: Duration) -> ApiResult<()> {
-        let ping = async { Ok(self.conn().await?.batch_execute("SELECT 1").await?) };
+        let db = self.clone();
+        let ping = tokio::spawn(async move {
+            let mut conn = db.conn().await?;
+            Ok::<_, ApiError>(conn.batch_execute("SELECT 1").await?)
+        });
         match tokio::time::timeout(timeout, ping).await {
-            Ok(result) => result,
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(ApiError::internal(join)),
             Err(_) => Err(ApiError::Unavailable("database ping timed out".to_owned())),
         }
     }

@@ -138,6 +138,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (scope, key) {
+        scope -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     spent_form_tokens (token_hash) {
         token_hash -> Text,
         expires_at -> Timestamp,
@@ -188,6 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     sessions,
     spent_form_tokens,
+    idempotency_keys,
     api_keys,
     throttle_buckets,
 );

@@ -11,6 +11,8 @@ mod problem;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::telemetry::flood;
+
 pub use problem::{problem, FieldError, ProblemDetails, PROBLEM_JSON};
 
 /// Everything that can go wrong in a request.
@@ -191,9 +193,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // The first of a kind at once, then a count (telemetry::flood).
         match self {
-            Self::Internal(cause) => tracing::error!(error.cause = %cause, "request failed"),
-            Self::Unavailable(cause) => {
+            Self::Internal(cause) if flood::first("internal error") => {
+                tracing::error!(error.cause = %cause, "request failed")
+            }
+            Self::Unavailable(cause) if flood::first("database unavailable") => {
                 tracing::warn!(error.cause = %cause, "dependency unavailable")
             }
             _ => {}

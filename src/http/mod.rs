@@ -18,14 +18,6 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-/// 201 Created with `Location` and the new resource as body.
-pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
-    HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body)
-}
-
 /// 200 with a private, uncached JSON body (answers to writes).
 pub fn fresh(body: &impl Serialize) -> HttpResponse {
     HttpResponse::Ok()

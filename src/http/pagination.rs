@@ -45,8 +45,8 @@ pub enum PageRequest {
 }
 
 impl PageRequest {
-    /// Validates `page`, `per_page` and `cursor` (400 when out of bounds); with
-    /// a `cursor`, `page` is ignored.
+    /// Validates `page`, `per_page` and `cursor` (400 when out of bounds, or
+    /// when `page` and `cursor` come together).
     pub fn from_params(
         page: Option<u32>,
         per_page: Option<u32>,
@@ -60,8 +60,12 @@ impl PageRequest {
             ));
         }
         match (page, cursor) {
-            // A cursor already says where the page starts; `page` is ignored.
-            (_, Some(cursor)) => Ok(Self::Cursor { cursor, per_page }),
+            // A cursor already says where the page starts.
+            (Some(_), Some(_)) => Err(bad_param(
+                "page",
+                "not with cursor: the cursor says where the page starts",
+            )),
+            (None, Some(cursor)) => Ok(Self::Cursor { cursor, per_page }),
             (page, None) => {
                 let page = page.unwrap_or(1);
                 if !(1..=MAX_PAGE).contains(&page) {

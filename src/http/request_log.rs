@@ -47,7 +47,7 @@ pub async fn request_log(
     let status = res.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
-    if status >= 500 {
+    if status >= 500 && crate::telemetry::flood::first("server error response") {
         tracing::error!(status, latency_ms, "request failed");
     } else {
         tracing::info!(status, latency_ms, "request completed");

@@ -24,12 +24,21 @@ use crate::state::AppState;
 /// handler asks for it with [`Valid::into_inner`], after its permission
 /// checks: a caller without rights gets 401/403, not a report on their body.
 #[derive(Debug)]
-pub struct Valid<T>(ApiResult<T>);
+pub struct Valid<T> {
+    body: ApiResult<T>,
+    fingerprint: String,
+}
 
 impl<T> Valid<T> {
     /// The body, or its 400/413/415/422 problem.
     pub fn into_inner(self) -> ApiResult<T> {
-        self.0
+        self.body
+    }
+
+    /// The body's content in one canonical form (keys sorted), to tell
+    /// whether two requests carried the same body (`Idempotency-Key`).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 }
 
@@ -45,7 +54,17 @@ where
             .app_data::<web::Data<AppState>>()
             .map_or(DEFAULT_BODY_LIMIT, |state| state.config.json_body_limit);
         let json = web::JsonBody::<Value>::new(req, payload, None, true).limit(limit);
-        Box::pin(async move { Ok(Valid(json.await.map_err(json_error).and_then(parse_body))) })
+        Box::pin(async move {
+            let value = json.await.map_err(json_error);
+            let fingerprint = value
+                .as_ref()
+                .map(|v| serde_json::to_string(v).unwrap_or_default())
+                .unwrap_or_default();
+            Ok(Valid {
+                body: value.and_then(parse_body),
+                fingerprint,
+            })
+        })
     }
 }
 

@@ -20,7 +20,8 @@ use crate::error::{ApiResult, OrNotFound};
 use crate::http::pagination::ListResponse;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
-use crate::http::{created, fresh, no_content, PageParams};
+use crate::http::{fresh, no_content, PageParams};
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 /// List tags by name, with their published-article counts.
@@ -65,6 +66,7 @@ pub async fn get(
 /// Create a tag (editors). 409 `duplicate` when the slug is taken.
 #[utoipa::path(
     tag = "tags", operation_id = "create_tag",
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again")),
     request_body = CreateTagRequest,
     security(("bearer" = [])),
     responses(
@@ -75,28 +77,31 @@ pub async fn get(
 #[post("/api/v1/tags")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     body: Valid<CreateTagRequest>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open(auth).await?;
     policy::require_editor(&caller)?;
+    let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
-    let tag = conn
-        .transaction(async |conn| {
-            let slug = slug_for(conn, SlugTable::Tags, body.slug, &body.name).await?;
-            let at = now();
-            let new = NewTag {
-                slug,
-                name: body.name.trim().to_owned(),
-                description: body.description.map(String::from).unwrap_or_default(),
-                created_at: at,
-                updated_at: at,
-            };
-            Ok::<_, crate::error::ApiError>(model::create(conn, new).await?)
-        })
-        .await?;
-    let location = format!("/api/v1/tags/{}", tag.id);
-    Ok(created(location, &TagResponse::new(tag, 0)))
+    let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        let slug = slug_for(conn, SlugTable::Tags, body.slug, &body.name).await?;
+        let at = now();
+        let new = NewTag {
+            slug,
+            name: body.name.trim().to_owned(),
+            description: body.description.map(String::from).unwrap_or_default(),
+            created_at: at,
+            updated_at: at,
+        };
+        let tag = model::create(conn, new).await?;
+        let location = format!("/api/v1/tags/{}", tag.id);
+        Answer::created(location, &TagResponse::new(tag, 0))
+    })
+    .await
 }
 
 /// Change a tag's name, slug or description (editors). 409 `duplicate`

@@ -11,13 +11,14 @@ use crate::api_docs::responses::{
 use crate::auth::{password, policy, sessions, Credentials};
 use crate::authors::reference::require_author;
 use crate::db::time::now;
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::Visibility;
 use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::parse_id;
 use crate::http::validation::Valid;
-use crate::http::{created, fresh, no_content, PageParams};
+use crate::http::{fresh, no_content, PageParams};
+use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 /// List user accounts (admins).
@@ -49,6 +50,7 @@ pub async fn list(
 /// author profile is taken, `unknown_reference` for an unknown author.
 #[utoipa::path(
     tag = "users", operation_id = "create_user",
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again")),
     request_body = CreateUserRequest,
     security(("bearer" = [])),
     responses(
@@ -59,23 +61,47 @@ pub async fn list(
 #[post("/api/v1/users")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
+    key: IdempotencyKey,
     body: Valid<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    {
+    let caller = {
         let (_conn, caller) = state.open(auth).await?;
         policy::require_admin(&caller)?;
-    }
-    let user = create_user(&state.db, body.into_inner()?).await?;
-    Ok(created(format!("/api/v1/users/{}", user.id), &user))
+        caller
+    };
+    let fingerprint = body.fingerprint().to_owned();
+    let new = new_user(body.into_inner()?).await?;
+    let mut conn = state.db.conn().await?;
+    let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    idempotency::once(&mut conn, &state, request, async |conn| {
+        let user = insert_user(conn, new).await?;
+        Answer::created(
+            format!("/api/v1/users/{}", user.id),
+            &UserResponse::from(user),
+        )
+    })
+    .await
 }
 
 /// Creates a user (shared with `cms create-admin`).
 pub async fn create_user(db: &Db, body: CreateUserRequest) -> ApiResult<UserResponse> {
+    let new = new_user(body).await?;
+    let mut conn = db.conn().await?;
+    let user = conn
+        .transaction(async |conn| insert_user(conn, new).await)
+        .await?;
+    Ok(UserResponse::from(user))
+}
+
+/// The row of a new user: the password checked against the policy and
+/// hashed (no connection held meanwhile).
+async fn new_user(body: CreateUserRequest) -> ApiResult<NewUser> {
     password::check_policy("password", &body.password, &[&body.email])?;
     let hash = password::hash(body.password.into()).await?;
     let at = now();
-    let new = NewUser {
+    Ok(NewUser {
         email: normalize_email(&body.email),
         password_hash: hash,
         role: body.role,
@@ -84,17 +110,15 @@ pub async fn create_user(db: &Db, body: CreateUserRequest) -> ApiResult<UserResp
         sessions_valid_after: at,
         created_at: at,
         updated_at: at,
-    };
-    let mut conn = db.conn().await?;
-    let user = conn
-        .transaction(async |conn| {
-            if let Some(author_id) = new.author_id {
-                require_author(conn, author_id).await?;
-            }
-            Ok::<_, ApiError>(model::create(conn, new).await?)
-        })
-        .await?;
-    Ok(UserResponse::from(user))
+    })
+}
+
+/// Stores a new user whose author profile, if any, exists.
+async fn insert_user(conn: &mut Conn, new: NewUser) -> ApiResult<super::model::User> {
+    if let Some(author_id) = new.author_id {
+        require_author(conn, author_id).await?;
+    }
+    Ok(model::create(conn, new).await?)
 }
 
 /// One user account (admins).

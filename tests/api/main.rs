@@ -16,6 +16,7 @@ mod docs_ui;
 mod fuzz_regressions;
 mod guide;
 mod health;
+mod idempotency;
 mod log_privacy;
 mod migration_backfill;
 mod openapi_drift;

@@ -26,6 +26,48 @@ both_backends_with!(
     [("BODY_READ_TIMEOUT_SECS", "1")],
     bodies_that_trickle_in_get_408
 );
+both_backends_with!(
+    [("REQUEST_HEAD_TIMEOUT_MS", "1000")],
+    the_http_layer_answers_bad_heads_itself
+);
+
+/// Writes `bytes` on a new connection and reads until the server closes
+/// it (at most 5 s).
+async fn raw_exchange(app: &TestApp, bytes: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    tokio::time::timeout(std::time::Duration::from_secs(5), read)
+        .await
+        .expect("the connection was kept open")
+        .unwrap();
+    String::from_utf8_lossy(&answer).to_lowercase()
+}
+
+/// The exceptions the README states: a stalled head gets 408 after
+/// `REQUEST_HEAD_TIMEOUT_MS`, a head with more than 96 headers 431, both
+/// from actix-http with an empty body, and the connection closes. The
+/// server then serves the next connection as usual.
+async fn the_http_layer_answers_bad_heads_itself(app: TestApp) {
+    let mut head = String::from("GET /api/v1/tags HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..97 {
+        head.push_str(&format!("X-Filler-{i}: {i}\r\n"));
+    }
+    head.push_str("\r\n");
+    let crowded = raw_exchange(&app, head.as_bytes()).await;
+    assert!(crowded.starts_with("http/1.1 431"), "{crowded}");
+    assert!(crowded.contains("content-length: 0"), "{crowded}");
+    let started = std::time::Instant::now();
+    let stalled = raw_exchange(&app, b"GET /api/v1/tags HTTP/1.1\r\nHost: x\r\n").await;
+    assert!(stalled.starts_with("http/1.1 408"), "{stalled}");
+    assert!(stalled.contains("content-length: 0"), "{stalled}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    let (status, _) = app.public_get("/api/v1/tags").await;
+    assert_eq!(status, 200);
+}
 
 /// Sends a request head and the start of a body that never finishes; returns
 /// what the server answered before closing the connection.

@@ -1,4 +1,7 @@
-//! Tracing subscriber set-up: structured logs, filter from configuration.
+//! Tracing subscriber set-up: structured logs, filter from configuration;
+//! repeated failures logged sparingly ([`flood`]).
+
+pub mod flood;
 
 use tracing_subscriber::{fmt, EnvFilter};
 
