@@ -52,7 +52,7 @@ pub(crate) async fn list<C: Catalog>(
     params: &PageParams,
 ) -> ApiResult<HttpResponse> {
     let page = PageRequest::pages(params)?;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.reader().await?;
     let (rows, total) = C::page(&mut conn, page.offset(), page.limit()).await?;
     let data = with_counts::<C>(&mut conn, rows).await?;
     page_response(req, &page, data, total, Visibility::Public)
@@ -65,7 +65,7 @@ pub(crate) async fn get<C: Catalog>(
     path: &str,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(path, C::NAME)?;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.reader().await?;
     let row = C::find(&mut conn, &key).await?.or_not_found(C::NAME)?;
     let body = with_count::<C>(&mut conn, row).await?;
     cached_json(req, &body, Visibility::Public, "", None)

@@ -20,10 +20,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Starts a request's unit of work: one connection, and the caller
-    /// resolved on it.
-    pub async fn open(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {
-        let mut conn = self.db.conn().await?;
+    /// Starts a request's unit of work that reads: one connection, and the
+    /// caller resolved on it.
+    pub async fn open_reader(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {
+        let mut conn = self.db.reader().await?;
+        let caller = credentials.resolve(&mut conn).await?;
+        Ok((conn, caller))
+    }
+
+    /// Starts a request's unit of work that writes: one connection (on
+    /// SQLite the writer's), and the caller resolved on it.
+    pub async fn open_writer(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {
+        let mut conn = self.db.writer().await?;
         let caller = credentials.resolve(&mut conn).await?;
         Ok((conn, caller))
     }

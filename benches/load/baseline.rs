@@ -15,7 +15,7 @@ use cms::http::params::IdOrSlug;
 
 async fn article(db: web::Data<Db>, slug: web::Path<String>) -> HttpResponse {
     let at = now();
-    let mut conn = db.conn().await.expect("connection");
+    let mut conn = db.reader().await.expect("connection");
     let row = model::find(&mut conn, &IdOrSlug::Slug(slug.into_inner()), Some(at))
         .await
         .expect("query")
@@ -57,7 +57,7 @@ async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpR
         search,
     };
     let sort = Sort::default();
-    let mut conn = db.conn().await.expect("connection");
+    let mut conn = db.reader().await.expect("connection");
     let page = listing::list(&mut conn, &filter, sort, None, 0, 20)
         .await
         .expect("list");

@@ -35,7 +35,7 @@ pub async fn list(
     auth: Credentials,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_admin(&caller)?;
     let page = PageRequest::pages(&params)?;
     let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
@@ -63,7 +63,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: Valid<CreateApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let admin = policy::require_admin(&caller)?;
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
@@ -102,7 +102,7 @@ pub async fn get(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_admin(&caller)?;
     let key = model::find(&mut conn, parse_id(&path, "API key")?)
         .await?
@@ -126,7 +126,7 @@ pub async fn delete(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_admin(&caller)?;
     if !model::delete(&mut conn, parse_id(&path, "API key")?).await? {
         return Err(ApiError::NotFound("API key not found".to_owned()));

@@ -122,7 +122,7 @@ async fn apply(
     at: Option<chrono::NaiveDateTime>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(path, "article")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_staff(&caller)?;
     let article = model::find(&mut conn, &key, None)
         .await?

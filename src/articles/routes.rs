@@ -48,7 +48,7 @@ pub async fn list(
     auth: Credentials,
     params: web::Query<ArticleListParams>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, params.cursor.clone())?;
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
@@ -144,7 +144,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
     let key = IdOrSlug::parse(&path, "article")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     let article = visible_article(&mut conn, &caller, &key).await?;
     let preview = policy::can_preview(&caller);
     respond_one(&mut conn, &req, article, &shape, visibility(preview)).await
@@ -211,7 +211,7 @@ pub async fn related(
     }
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
     let key = IdOrSlug::parse(&path, "article")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     let article = visible_article(&mut conn, &caller, &key).await?;
     let now = now();
     let rows = listing::related(&mut conn, article.id, now, limit as usize).await?;

@@ -50,7 +50,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: Valid<CreateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let staff = policy::require_staff(&caller)?;
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
@@ -112,7 +112,7 @@ pub async fn update(
     body: Valid<UpdateArticleRequest>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "article")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let staff = policy::require_staff(&caller)?;
     conn.transaction(async |conn| {
         let article = model::find(conn, &key, None)
@@ -184,7 +184,7 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "article")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_staff(&caller)?;
     let article = model::find(&mut conn, &key, None)
         .await?

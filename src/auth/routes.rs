@@ -47,7 +47,7 @@ pub async fn login(
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     let (attempts, user) = {
-        let mut conn = state.db.conn().await?;
+        let mut conn = state.db.writer().await?;
         let attempts = reserve_attempts(&mut conn, config, &body.email, Some(&ip)).await?;
         (
             attempts,
@@ -64,7 +64,7 @@ pub async fn login(
         // The attempts stay counted.
         _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
     };
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.writer().await?;
     let ttl = config.refresh_token_ttl_days;
     let started = conn
         .transaction(async |conn| {
@@ -144,7 +144,7 @@ pub async fn refresh(
     body: Valid<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let presented = body.into_inner()?.refresh_token;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.writer().await?;
     let ttl = state.config.refresh_token_ttl_days;
     match sessions::rotate(&mut conn, &presented, ttl).await? {
         Rotation::Rotated {
@@ -168,7 +168,7 @@ pub async fn refresh(
 )]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, auth: Credentials) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let staff = policy::require_staff(&caller)?;
     let session = staff
         .session
@@ -190,7 +190,7 @@ pub async fn logout(state: web::Data<AppState>, auth: Credentials) -> ApiResult<
 )]
 #[get("/api/v1/me")]
 pub async fn me(state: web::Data<AppState>, auth: Credentials) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     let user_id = own_user_id(&caller)?;
     let user = users::find(&mut conn, user_id)
         .await?
@@ -216,7 +216,7 @@ pub async fn change_password(
     body: Valid<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let (user, attempts, body) = {
-        let (mut conn, caller) = state.open(auth).await?;
+        let (mut conn, caller) = state.open_writer(auth).await?;
         let user_id = own_user_id(&caller)?;
         let user = users::find(&mut conn, user_id)
             .await?
@@ -238,7 +238,7 @@ pub async fn change_password(
         ));
     }
     let hash = password::hash(body.new_password.into()).await?;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.writer().await?;
     conn.transaction(async |conn| {
         if !users::lock_unchanged(conn, user.id, &user.password_hash).await? {
             return Err(ApiError::Conflict {

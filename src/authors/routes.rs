@@ -83,7 +83,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: Valid<CreateAuthorRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
@@ -127,7 +127,7 @@ pub async fn update(
     body: Valid<UpdateAuthorRequest>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "author")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let author = model::find(&mut conn, &key).await?.or_not_found("author")?;
     let body = body.into_inner()?;
@@ -161,7 +161,7 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "author")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     conn.transaction(async |conn| {
         let author = model::find(conn, &key).await?.or_not_found("author")?;

@@ -21,7 +21,7 @@ use crate::tags::model::{self as tags, NewTag};
 
 /// Loads the sample; refuses a database that already has articles.
 pub async fn run(state: &AppState) -> Result<String, String> {
-    let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
+    let mut conn = state.db.writer().await.map_err(|e| e.to_string())?;
     conn.transaction(async |conn| load(conn).await)
         .await
         .map_err(|e| e.to_string())

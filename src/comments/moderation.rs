@@ -37,7 +37,7 @@ pub async fn list(
     auth: Credentials,
     params: web::Query<ModerationParams>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_editor(&caller)?;
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, None)?;
@@ -72,7 +72,7 @@ pub async fn get(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
     let comment = model::find(&mut conn, id).await?.or_not_found("comment")?;
@@ -98,7 +98,7 @@ pub async fn update(
     path: web::Path<String>,
     body: Valid<ModerateCommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
     let body = body.into_inner()?;
@@ -135,7 +135,7 @@ pub async fn delete(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let id = parse_id(&path, "comment")?;
     conn.transaction(async |conn| {

@@ -59,7 +59,7 @@ async fn published_article(conn: &mut Conn, key: &str) -> ApiResult<Article> {
 )]
 #[get("/api/v1/articles/{id_or_slug}/comment-form")]
 pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.reader().await?;
     let article = published_article(&mut conn, &path).await?;
     let rules = &state.config.comments;
     let count = model::approved_counts(&mut conn, &[article.id]).await?;
@@ -140,7 +140,7 @@ pub async fn create(
     path: web::Path<String>,
     body: Valid<NewCommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let rules = &state.config.comments;

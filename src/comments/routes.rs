@@ -36,7 +36,7 @@ pub async fn list_for_article(
 ) -> ApiResult<HttpResponse> {
     let page = PageRequest::pages(&params)?;
     let key = IdOrSlug::parse(&path, "article")?;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.reader().await?;
     let article = articles::find(&mut conn, &key, Some(now()))
         .await?
         .or_not_found("article")?;

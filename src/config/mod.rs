@@ -23,7 +23,8 @@ pub struct Config {
     pub environment: Environment,
     /// `DATABASE_URL`: backend and location.
     pub database_url: DatabaseUrl,
-    /// `DATABASE_POOL_SIZE`: maximum pooled connections.
+    /// `DATABASE_POOL_SIZE`: maximum pooled connections (on SQLite, reader
+    /// connections; writes have one of their own).
     pub pool_size: usize,
     /// `DATABASE_TIMEOUT_MS`: pool wait/connect timeout and statement timeout.
     pub db_timeout: Duration,
@@ -111,10 +112,12 @@ impl Config {
         let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let environment = environment(&get)?;
         let (jwt_secret, jwt_secret_generated) = signing_secret(&get, environment)?;
+        let database_url = DatabaseUrl::parse(get("DATABASE_URL").as_deref())?;
+        let default_pool = default_pool_size(&database_url);
         Ok(Self {
             environment,
-            database_url: DatabaseUrl::parse(get("DATABASE_URL").as_deref())?,
-            pool_size: parse_or(&get, "DATABASE_POOL_SIZE", 10usize, 1..=1000)?,
+            database_url,
+            pool_size: parse_or(&get, "DATABASE_POOL_SIZE", default_pool, 1..=1000)?,
             db_timeout: Duration::from_millis(parse_or(
                 &get,
                 "DATABASE_TIMEOUT_MS",
@@ -226,6 +229,17 @@ fn log_format(get: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, Config
         None | Some("pretty") => Ok(LogFormat::Pretty),
         Some("json") => Ok(LogFormat::Json),
         Some(_) => Err(ConfigError::invalid("LOG_FORMAT", "use pretty or json")),
+    }
+}
+
+/// PostgreSQL: 10 connections. SQLite: two reader connections per CPU
+/// core. SQLite's queries are CPU work in this process, so more readers
+/// than that add no throughput and only delay the writer (measured in
+/// docs/benchmarks.md).
+fn default_pool_size(url: &DatabaseUrl) -> usize {
+    match url {
+        DatabaseUrl::Postgres(_) => 10,
+        DatabaseUrl::Sqlite(_) => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
     }
 }
 

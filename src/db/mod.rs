@@ -48,7 +48,12 @@ pub struct Db {
 #[derive(Clone)]
 enum Pools {
     Pg(Pool<AsyncPgConnection>),
-    Sqlite(Pool<SqliteConn>),
+    /// SQLite allows one writer at a time: writes queue for a connection of
+    /// their own instead of waiting behind the readers for a pooled one.
+    Sqlite {
+        readers: Pool<SqliteConn>,
+        writer: Pool<SqliteConn>,
+    },
 }
 
 impl std::fmt::Debug for Db {
@@ -70,17 +75,29 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self.pools {
             Pools::Pg(_) => Backend::Postgres,
-            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Sqlite { .. } => Backend::Sqlite,
         }
     }
 
-    /// Checks out one connection: a request's whole unit of work runs on it.
-    /// 503 when none frees up within the pool's wait timeout.
-    pub async fn conn(&self) -> ApiResult<Conn> {
+    /// Checks out a connection for a unit of work that only reads (it may
+    /// still write in passing, as an API key's `last_used_at` once a
+    /// minute). 503 when none frees up within the pool's wait timeout.
+    pub async fn reader(&self) -> ApiResult<Conn> {
         self.checkouts.fetch_add(1, Ordering::Relaxed);
         Ok(match &self.pools {
             Pools::Pg(pool) => Conn::pg(pool.get().await?),
-            Pools::Sqlite(pool) => Conn::sqlite(pool.get().await?),
+            Pools::Sqlite { readers, .. } => Conn::sqlite(readers.get().await?),
+        })
+    }
+
+    /// Checks out a connection for a unit of work that writes: on SQLite
+    /// the one writer connection, for which writes queue in order; on
+    /// PostgreSQL any pooled connection.
+    pub async fn writer(&self) -> ApiResult<Conn> {
+        self.checkouts.fetch_add(1, Ordering::Relaxed);
+        Ok(match &self.pools {
+            Pools::Pg(pool) => Conn::pg(pool.get().await?),
+            Pools::Sqlite { writer, .. } => Conn::sqlite(writer.get().await?),
         })
     }
 
@@ -98,7 +115,7 @@ impl Db {
     pub async fn ping(&self, timeout: Duration) -> ApiResult<()> {
         let db = self.clone();
         let ping = tokio::spawn(async move {
-            let mut conn = db.conn().await?;
+            let mut conn = db.reader().await?;
             Ok::<_, ApiError>(conn.batch_execute("SELECT 1").await?)
         });
         match tokio::time::timeout(timeout, ping).await {

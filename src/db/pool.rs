@@ -24,21 +24,27 @@ pub(super) fn build(config: &Config) -> Result<Pools, String> {
                 Box::new(move |url| setup_pg(url.to_owned(), timeout).boxed());
             pool(url, size, timeout, RecyclingMethod::Verified, setup).map(Pools::Pg)
         }
-        DatabaseUrl::Sqlite(path) => {
-            // A request dropped mid-transaction (client gone) leaves the
-            // connection inside BEGIN; roll it back before reuse.
-            let rollback = RecyclingMethod::CustomFunction(Box::new(|conn: &mut SqliteConn| {
-                async move {
-                    let _ = conn.batch_execute("ROLLBACK").await;
-                    Ok(())
-                }
-                .boxed()
-            }));
-            let setup: SetupCallback<SqliteConn> =
-                Box::new(move |url| setup_sqlite(url.to_owned(), timeout).boxed());
-            pool(path, size, timeout, rollback, setup).map(Pools::Sqlite)
-        }
+        DatabaseUrl::Sqlite(path) => Ok(Pools::Sqlite {
+            readers: sqlite_pool(path, size, timeout)?,
+            writer: sqlite_pool(path, 1, timeout)?,
+        }),
     }
+}
+
+/// A pool of `size` SQLite connections to `path`.
+fn sqlite_pool(path: &str, size: usize, timeout: Duration) -> Result<Pool<SqliteConn>, String> {
+    // A request dropped mid-transaction (client gone) leaves the
+    // connection inside BEGIN; roll it back before reuse.
+    let rollback = RecyclingMethod::CustomFunction(Box::new(|conn: &mut SqliteConn| {
+        async move {
+            let _ = conn.batch_execute("ROLLBACK").await;
+            Ok(())
+        }
+        .boxed()
+    }));
+    let setup: SetupCallback<SqliteConn> =
+        Box::new(move |url| setup_sqlite(url.to_owned(), timeout).boxed());
+    pool(path, size, timeout, rollback, setup)
 }
 
 /// A deadpool of `C` opened by `setup`, every wait bounded by `timeout`.
@@ -80,11 +86,21 @@ async fn setup_pg(url: String, timeout: Duration) -> Result<AsyncPgConnection, C
     Ok(conn)
 }
 
-/// Opens a SQLite connection with foreign keys, WAL and a busy timeout.
+/// Page cache per SQLite connection, in KiB (SQLite's default size, made
+/// explicit): with the pool size it bounds the memory SQLite holds.
+const SQLITE_CACHE_KIB: u32 = 2 * 1024;
+
+/// Opens a SQLite connection with foreign keys, WAL (readers never block
+/// the writer), `synchronous = NORMAL` (safe in WAL), a busy timeout, a
+/// bounded page cache and no memory map: mapped pages count in the
+/// process's RSS, and a 64 MiB map raised the benchmark's peak from 47 to
+/// 130 MB without making creates faster.
 async fn setup_sqlite(path: String, timeout: Duration) -> Result<SqliteConn, ConnectionError> {
     let mut conn = SqliteConn::establish(&path).await?;
     let sql = format!(
-        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; \
+         PRAGMA mmap_size = 0;",
         timeout.as_millis()
     );
     conn.batch_execute(&sql)

@@ -82,7 +82,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: Valid<CreateTagRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
@@ -124,7 +124,7 @@ pub async fn update(
     body: Valid<UpdateTagRequest>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "tag")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
     let body = body.into_inner()?;
@@ -155,7 +155,7 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "tag")?;
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
     let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
     model::delete(&mut conn, tag.id).await?;

@@ -38,7 +38,7 @@ pub async fn list(
     auth: Credentials,
     params: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_admin(&caller)?;
     let page = PageRequest::pages(&params)?;
     let (rows, total) = model::list(&mut conn, page.offset(), page.limit()).await?;
@@ -67,13 +67,13 @@ pub async fn create(
     body: Valid<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = {
-        let (_conn, caller) = state.open(auth).await?;
+        let (_conn, caller) = state.open_writer(auth).await?;
         policy::require_admin(&caller)?;
         caller
     };
     let fingerprint = body.fingerprint().to_owned();
     let new = new_user(body.into_inner()?).await?;
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.writer().await?;
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
     idempotency::once(&mut conn, &state, request, async |conn| {
         let user = insert_user(conn, new).await?;
@@ -88,7 +88,7 @@ pub async fn create(
 /// Creates a user (shared with `cms create-admin`).
 pub async fn create_user(db: &Db, body: CreateUserRequest) -> ApiResult<UserResponse> {
     let new = new_user(body).await?;
-    let mut conn = db.conn().await?;
+    let mut conn = db.writer().await?;
     let user = conn
         .transaction(async |conn| insert_user(conn, new).await)
         .await?;
@@ -137,7 +137,7 @@ pub async fn get(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_admin(&caller)?;
     let user = model::find(&mut conn, parse_id(&path, "user")?)
         .await?
@@ -165,7 +165,7 @@ pub async fn update(
     body: Valid<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, email) = {
-        let (mut conn, caller) = state.open(auth).await?;
+        let (mut conn, caller) = state.open_writer(auth).await?;
         policy::require_admin(&caller)?;
         let id = parse_id(&path, "user")?;
         let user = model::find(&mut conn, id).await?.or_not_found("user")?;
@@ -180,7 +180,7 @@ pub async fn update(
         }
         None => None,
     };
-    let mut conn = state.db.conn().await?;
+    let mut conn = state.db.writer().await?;
     let updated = conn
         .transaction(async |conn| {
             let user = model::find(conn, id).await?.or_not_found("user")?;
@@ -227,7 +227,7 @@ pub async fn delete(
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open(auth).await?;
+    let (mut conn, caller) = state.open_writer(auth).await?;
     let admin = policy::require_admin(&caller)?;
     let id = parse_id(&path, "user")?;
     conn.transaction(async |conn| {

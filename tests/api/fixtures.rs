@@ -138,7 +138,7 @@ pub async fn stored_comment(
     status: &str,
 ) -> i64 {
     let now = cms::db::time::now();
-    let mut conn = app.state.db.conn().await.unwrap();
+    let mut conn = app.state.db.writer().await.unwrap();
     let depth = match parent {
         Some(id) => {
             let parent = cms::comments::model::find(&mut conn, id).await.unwrap();
