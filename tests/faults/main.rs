@@ -180,6 +180,41 @@ async fn repeated_kills_mid_write_leave_exactly_one_article_per_key() {
     assert_eq!(stored.len(), WRITERS * EACH);
 }
 
+/// A server started while its database is still down waits for it
+/// (`DATABASE_STARTUP_TIMEOUT_SECS`) and comes up when it does; with no
+/// time to wait it gives up with an error instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_waits_for_the_database() {
+    let _serial = SERIAL.lock().await;
+    let cluster = Cluster::start();
+    cluster.create_database("cms");
+    tokio::task::block_in_place(|| cluster.stop());
+    let url = cluster.url("cms");
+
+    let impatient = Server::build(&url, &[("DATABASE_STARTUP_TIMEOUT_SECS", "0")]).await;
+    assert!(impatient.is_err(), "started without a database");
+
+    let started = Instant::now();
+    let patient = tokio::spawn({
+        let url = url.clone();
+        async move { Server::build(&url, &[("DATABASE_STARTUP_TIMEOUT_SECS", "30")]).await }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !patient.is_finished(),
+        "gave up or started before the database was up"
+    );
+    tokio::task::block_in_place(|| cluster.up());
+    let server = tokio::time::timeout(Duration::from_secs(15), patient)
+        .await
+        .expect("started within 15 s of the database")
+        .expect("start-up task")
+        .expect("server starts once the database is up");
+    eprintln!("started {} ms after launch", started.elapsed().as_millis());
+    let res = server.public("/api/v1/tags").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
 /// A create the server acknowledged.
 struct Acknowledged {
     id: i64,

@@ -27,7 +27,16 @@ impl Server {
     /// Starts the server on `database_url`, migrating it, with a small pool
     /// so that many clients share few connections.
     pub async fn spawn(database_url: &str) -> Self {
-        let env: HashMap<&str, String> = [
+        Self::build(database_url, &[]).await.expect("server starts")
+    }
+
+    /// Builds the server with extra settings; the start-up error if it
+    /// gives up.
+    pub async fn build(
+        database_url: &str,
+        extra: &[(&'static str, &str)],
+    ) -> Result<Self, cms::startup::StartupError> {
+        let mut env: HashMap<&str, String> = [
             ("DATABASE_URL", database_url.to_owned()),
             ("BIND_ADDR", "127.0.0.1:0".to_owned()),
             ("WORKERS", "2".to_owned()),
@@ -43,8 +52,9 @@ impl Server {
         ]
         .into_iter()
         .collect();
+        env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
         let config = Config::from_lookup(|k| env.get(k).cloned()).expect("fault configuration");
-        let app = Application::build(config).await.expect("server starts");
+        let app = Application::build(config).await?;
         let base = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();
@@ -54,11 +64,11 @@ impl Server {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("http client");
-        Self {
+        Ok(Self {
             base,
             client,
             handle,
-        }
+        })
     }
 
     /// A request as the bootstrap admin.
