@@ -51,6 +51,7 @@ impl Application {
             }
         }
         let db = Db::connect(&config).map_err(StartupError::Database)?;
+        backfill(&db).await;
         crate::telemetry::flood::spawn_flusher();
         // Build the dummy password hash off the request path.
         tokio::task::spawn_blocking(crate::auth::password::warm_up);
@@ -87,6 +88,22 @@ impl Application {
     /// The running server, for tests that need its handle.
     pub fn into_server(self) -> Server {
         self.server
+    }
+}
+
+/// Fills derived columns that earlier versions left empty. A failure is
+/// logged, not fatal: reads derive what is missing themselves.
+async fn backfill(db: &Db) {
+    let filled = match db.writer().await {
+        Ok(mut conn) => crate::articles::backfill::body_leads(&mut conn)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match filled {
+        Ok(0) => {}
+        Ok(rows) => tracing::info!(rows, "derived the first paragraph of earlier articles"),
+        Err(reason) => tracing::warn!(%reason, "could not derive first paragraphs at start"),
     }
 }
 

@@ -20,7 +20,7 @@ async fn article(db: web::Data<Db>, slug: web::Path<String>) -> HttpResponse {
         .await
         .expect("query")
         .expect("article");
-    let mut body = present(&mut conn, vec![row], &Shape::default(), at)
+    let mut body = present(&mut conn, vec![row], &Default::default(), &Shape::default(), at)
         .await
         .expect("present");
     HttpResponse::Ok()
@@ -58,7 +58,7 @@ async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpR
     };
     let sort = Sort::default();
     let mut conn = db.reader().await.expect("connection");
-    let page = listing::list(&mut conn, &filter, sort, None, 0, 20)
+    let page = listing::list(&mut conn, &filter, sort, None, (0, 20), shape.columns())
         .await
         .expect("list");
     let next_cursor = page
@@ -66,10 +66,10 @@ async fn list_json(db: &Db, search: Option<SearchTerms>, shape: &Shape) -> HttpR
         .then(|| {
             page.rows
                 .last()
-                .map(|row| CursorKey::of(row, sort).encode())
+                .and_then(|row| CursorKey::of(row, sort).map(|key| key.encode()))
         })
         .flatten();
-    let data = present(&mut conn, page.rows, shape, at)
+    let data = present(&mut conn, page.rows, &page.snippets, shape, at)
         .await
         .expect("present");
     let meta = ListMeta {

@@ -1,4 +1,5 @@
-//! Values derived from an article's Markdown body on every write.
+//! Values derived from an article's Markdown body on every write (so that
+//! reads never render or parse Markdown).
 
 use crate::text::{markdown, stats};
 
@@ -11,6 +12,8 @@ pub struct Derived {
     pub word_count: i32,
     /// Minutes at 200 words per minute.
     pub reading_time_minutes: i32,
+    /// First paragraph as plain text (the excerpt when none is given).
+    pub body_lead: String,
 }
 
 /// Renders `body` and counts its words.
@@ -20,5 +23,6 @@ pub fn derive(body: &str) -> Derived {
         body_html: markdown::render(body),
         word_count: words,
         reading_time_minutes: stats::reading_time_minutes(words),
+        body_lead: markdown::first_paragraph(body).unwrap_or_default(),
     }
 }

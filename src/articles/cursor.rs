@@ -47,6 +47,8 @@ fn code(sort: Sort) -> &'static str {
         Sort::PublishedAsc => "pa",
         Sort::UpdatedDesc => "ud",
         Sort::Title => "t",
+        // Never encoded (relevance has no cursor); kept out of the pattern.
+        Sort::Relevance => "r",
     }
 }
 

@@ -149,6 +149,10 @@ pub struct ArticleResponse {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Lists searched with `q` only: where the article matches, as HTML
+    /// (text escaped, matched words in `<mark>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
 }
 
 /// An article as a read returns it: whole, or with `fields=` only the

@@ -9,22 +9,28 @@ use diesel::prelude::{
 use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
-use super::workflow::{Status, Transition, PUBLIC_STATUSES};
+#[cfg(any(doc, test))]
+use super::workflow::PUBLIC_STATUSES;
+use super::workflow::{Status, Transition};
 use crate::db::schema::{article_revisions, article_tags, articles};
 use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
 /// What readers may see at `now`: published or scheduled, with
-/// `published_at <= now` (a scheduled article goes live on its own).
+/// `published_at <= now` (a scheduled article goes live on its own). The
+/// status test is literal SQL, the predicate of the partial index
+/// `articles_public_idx`, so that both planners can use that index.
 pub fn visible_at(now: NaiveDateTime) -> VisibleAt {
-    articles::status
-        .eq_any(PUBLIC_STATUSES)
+    diesel::dsl::sql::<diesel::sql_types::Bool>(PUBLIC_CONDITION)
         .and(articles::published_at.le(now))
 }
 
+/// The stored statuses readers may see, as SQL (see [`PUBLIC_STATUSES`]).
+pub const PUBLIC_CONDITION: &str = "articles.status IN ('published', 'scheduled')";
+
 /// The condition [`visible_at`] builds.
 pub type VisibleAt = diesel::dsl::And<
-    diesel::dsl::EqAny<articles::status, [Status; 2]>,
+    diesel::expression::SqlLiteral<diesel::sql_types::Bool>,
     diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
 >;
 
@@ -52,7 +58,76 @@ pub struct Article {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub body_lead: Option<String>,
 }
+
+impl Article {
+    /// The excerpt readers see: the author's, else the body's first
+    /// paragraph (derived on write; derived here for rows written before
+    /// it was stored, when their body is loaded).
+    pub fn shown_excerpt(&self) -> String {
+        match (&self.excerpt, &self.body_lead) {
+            (Some(excerpt), _) => excerpt.clone(),
+            (None, Some(lead)) => lead.clone(),
+            (None, None) => crate::text::markdown::first_paragraph(&self.body).unwrap_or_default(),
+        }
+    }
+}
+
+/// The columns of [`Article`] with the two bodies read as empty strings:
+/// what list pages load when `fields` names neither body.
+pub fn without_bodies() -> WithoutBodies {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    (
+        articles::id,
+        articles::slug,
+        articles::title,
+        articles::excerpt,
+        sql::<Text>("''"),
+        sql::<Text>("''"),
+        articles::status,
+        articles::publish_at,
+        articles::published_at,
+        articles::author_id,
+        articles::featured_image_url,
+        articles::meta_title,
+        articles::meta_description,
+        articles::canonical_url,
+        articles::word_count,
+        articles::reading_time_minutes,
+        articles::comments_open,
+        articles::version,
+        articles::created_at,
+        articles::updated_at,
+        articles::body_lead,
+    )
+}
+
+/// The select clause [`without_bodies`] builds (in [`Article`]'s field order).
+pub type WithoutBodies = (
+    articles::id,
+    articles::slug,
+    articles::title,
+    articles::excerpt,
+    diesel::expression::SqlLiteral<diesel::sql_types::Text>,
+    diesel::expression::SqlLiteral<diesel::sql_types::Text>,
+    articles::status,
+    articles::publish_at,
+    articles::published_at,
+    articles::author_id,
+    articles::featured_image_url,
+    articles::meta_title,
+    articles::meta_description,
+    articles::canonical_url,
+    articles::word_count,
+    articles::reading_time_minutes,
+    articles::comments_open,
+    articles::version,
+    articles::created_at,
+    articles::updated_at,
+    articles::body_lead,
+);
 
 /// A new article row.
 #[derive(Debug, Insertable)]
@@ -73,6 +148,7 @@ pub struct NewArticle {
     pub comments_open: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub body_lead: Option<String>,
 }
 
 /// Changed columns of a PATCH (`None` leaves a column alone; `Some(None)` clears it).
@@ -92,6 +168,7 @@ pub struct ArticleChanges {
     pub word_count: Option<i32>,
     pub reading_time_minutes: Option<i32>,
     pub comments_open: Option<bool>,
+    pub body_lead: Option<Option<String>>,
 }
 
 /// One article by id or slug; `public_at` restricts to what readers see.
@@ -276,4 +353,21 @@ async fn insert_revision(
     };
     run!(conn, c => diesel::insert_into(article_revisions::table).values(&row).execute(c).await)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_condition_names_exactly_the_public_statuses() {
+        let named: Vec<String> = PUBLIC_STATUSES
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            PUBLIC_CONDITION,
+            format!("articles.status IN ({})", named.join(", "))
+        );
+    }
 }

@@ -36,6 +36,7 @@ pub enum ArticleField {
     Version,
     CreatedAt,
     UpdatedAt,
+    Snippet,
 }
 
 crate::named_enum!(ArticleField {
@@ -62,6 +63,7 @@ crate::named_enum!(ArticleField {
     Version => "version",
     CreatedAt => "created_at",
     UpdatedAt => "updated_at",
+    Snippet => "snippet",
 });
 
 /// A relation `include=` may embed.
@@ -93,10 +95,13 @@ pub struct ArticleListParams {
     /// Opaque cursor from `meta.next_cursor` (keyset pagination).
     #[param(value_type = Option<Cursor>)]
     pub cursor: Option<String>,
-    /// Full-text search: articles whose title, excerpt or body contain every
-    /// word of `q`. Words of 3+ characters match as word prefixes (`elect`
-    /// finds "elections"), shorter ones as whole words. Case does not
-    /// matter; punctuation separates words; up to 16 words count.
+    /// Full-text search of title, excerpt and body, best match first (see
+    /// `sort=relevance`), each result with a highlighted `snippet`. Every
+    /// word is required; words of 3+ characters match as word prefixes
+    /// (`elect` finds "elections"), shorter ones as whole words;
+    /// `"a phrase"` matches adjacent words in order; `-word` excludes;
+    /// `or` between terms gives alternatives. Case does not matter;
+    /// punctuation separates words; up to 16 words count.
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Only articles with this tag slug.
@@ -109,7 +114,8 @@ pub struct ArticleListParams {
     pub published_after: Option<DateTime<Utc>>,
     /// Published before this instant.
     pub published_before: Option<DateTime<Utc>>,
-    /// Sort order (default `-published_at`).
+    /// Sort order (default `-published_at`; `relevance` with `q`, and only
+    /// with `q`).
     pub sort: Option<Sort>,
     /// Relations to embed: comma-separated `author`, `tags`.
     #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1, example = json!(["author", "tags"]))]

@@ -1,10 +1,13 @@
 //! Turns article rows into responses: derived status, embedded relations
 //! (a fixed number of queries per page, whatever its size) and sparse fields.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
 use super::dto::ArticleResponse;
+use super::listing::Columns;
 use super::model::Article;
 use super::params::{ArticleField, Include};
 use crate::authors::{dto::AuthorResponse, model as authors};
@@ -40,6 +43,20 @@ impl Shape {
         })
     }
 
+    /// The columns a page must read: bodies only when kept.
+    pub fn columns(&self) -> Columns {
+        match &self.fields {
+            Some(fields)
+                if !fields
+                    .iter()
+                    .any(|f| matches!(f, ArticleField::Body | ArticleField::BodyHtml)) =>
+            {
+                Columns::WithoutBodies
+            }
+            _ => Columns::All,
+        }
+    }
+
     /// Everything embedded (answers to writes).
     pub fn full() -> Self {
         Self {
@@ -50,10 +67,12 @@ impl Shape {
     }
 }
 
-/// Builds the responses of `rows`, loading relations with one query each.
+/// Builds the responses of `rows`, loading relations with one query each;
+/// `snippets` (search results) by article id.
 pub async fn present(
     conn: &mut Conn,
     rows: Vec<Article>,
+    snippets: &HashMap<i64, String>,
     shape: &Shape,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<Value>> {
@@ -94,7 +113,9 @@ pub async fn present(
                     .map(TagSummary::from)
                     .collect()
             });
-            let response = response(article, author, article_tags, comment_count, now)?;
+            let snippet = snippets.get(&article.id).cloned();
+            let mut response = response(article, author, article_tags, comment_count, now)?;
+            response.snippet = snippet;
             sparse(response, shape.fields.as_deref())
         })
         .collect()
@@ -108,10 +129,7 @@ fn response(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleResponse> {
     let status = a.status.effective(a.published_at, now);
-    let excerpt = a
-        .excerpt
-        .clone()
-        .unwrap_or_else(|| crate::text::markdown::first_paragraph(&a.body).unwrap_or_default());
+    let excerpt = a.shown_excerpt();
     Ok(ArticleResponse {
         id: a.id,
         slug: a.slug,
@@ -136,6 +154,7 @@ fn response(
         version: a.version,
         created_at: utc(a.created_at),
         updated_at: utc(a.updated_at),
+        snippet: None,
     })
 }
 

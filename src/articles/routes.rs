@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::dto::ArticleBody;
-use super::listing::{self, CursorKey, Filter};
+use super::listing::{self, CursorKey, Filter, Sort};
 use super::model::{self, Article};
 use super::params::{ArticleField, ArticleListParams, ArticleReadParams, Include};
 use super::present::{present, Shape};
@@ -52,9 +52,9 @@ pub async fn list(
     let params = params.into_inner();
     let page = PageRequest::from_params(params.page, params.per_page, params.cursor.clone())?;
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
-    let sort = params.sort.unwrap_or_default();
     let now = now();
     let preview = policy::can_preview(&caller);
+    let sort = sort_of(&params, &page)?;
     let filter = filter_of(params, &caller, now)?;
     // A cursor carries its sort order, which wins over `sort`.
     let after = match &page {
@@ -68,20 +68,16 @@ pub async fn list(
         &filter,
         sort,
         after.as_ref(),
-        page.offset(),
-        limit,
+        (page.offset(), limit),
+        shape.columns(),
     )
     .await?;
     let next_cursor = found
         .has_more
-        .then(|| {
-            found
-                .rows
-                .last()
-                .map(|row| CursorKey::of(row, sort).encode())
-        })
-        .flatten();
-    let data = present(&mut conn, found.rows, &shape, now).await?;
+        .then(|| found.rows.last().and_then(|row| CursorKey::of(row, sort)))
+        .flatten()
+        .map(|key| key.encode());
+    let data = present(&mut conn, found.rows, &found.snippets, &shape, now).await?;
     let meta = ListMeta {
         page: page.page(),
         per_page: page.per_page(),
@@ -89,6 +85,22 @@ pub async fn list(
         next_cursor,
     };
     list_response(&req, &page, data, meta, visibility(preview))
+}
+
+/// The sort asked for: `relevance` by default with `q`, and only with `q`
+/// and pages by number (its order has no position a cursor could keep).
+fn sort_of(params: &ArticleListParams, page: &PageRequest) -> ApiResult<Sort> {
+    let searching = params.q.is_some();
+    match (params.sort, searching, page) {
+        (Some(Sort::Relevance), false, _) => Err(bad_param("sort", "relevance needs q")),
+        (Some(Sort::Relevance), true, PageRequest::Cursor { .. }) => Err(bad_param(
+            "cursor",
+            "relevance order pages by page number; sort by date to walk with a cursor",
+        )),
+        (Some(sort), _, _) => Ok(sort),
+        (None, true, PageRequest::Page { .. }) => Ok(Sort::Relevance),
+        (None, _, _) => Ok(Sort::default()),
+    }
 }
 
 /// What a list shows the caller: published articles, or (staff and preview
@@ -214,8 +226,9 @@ pub async fn related(
     let (mut conn, caller) = state.open_reader(auth).await?;
     let article = visible_article(&mut conn, &caller, &key).await?;
     let now = now();
-    let rows = listing::related(&mut conn, article.id, now, limit as usize).await?;
-    let data = present(&mut conn, rows, &shape, now).await?;
+    let rows =
+        listing::related(&mut conn, article.id, now, limit as usize, shape.columns()).await?;
+    let data = present(&mut conn, rows, &Default::default(), &shape, now).await?;
     cached_json(&req, &data, Visibility::Public, "", None)
 }
 
@@ -239,7 +252,7 @@ pub async fn present_one(
     article: Article,
     shape: &Shape,
 ) -> ApiResult<serde_json::Value> {
-    present(conn, vec![article], shape, now())
+    present(conn, vec![article], &Default::default(), shape, now())
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal("article vanished while rendering"))

@@ -78,6 +78,7 @@ pub async fn create(
             comments_open: body.comments_open.unwrap_or(true),
             created_at: at,
             updated_at: at,
+            body_lead: Some(derived.body_lead),
         };
         let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
         let location = format!("/api/v1/articles/{}", article.id);
@@ -141,6 +142,7 @@ pub async fn update(
             body_html: derived.as_ref().map(|d| d.body_html.clone()),
             word_count: derived.as_ref().map(|d| d.word_count),
             reading_time_minutes: derived.as_ref().map(|d| d.reading_time_minutes),
+            body_lead: derived.as_ref().map(|d| Some(d.body_lead.clone())),
             body: body.body.map(String::from),
             author_id,
             featured_image_url: cleared(body.featured_image_url),

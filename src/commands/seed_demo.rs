@@ -117,6 +117,7 @@ async fn seed_articles(
             comments_open: true,
             created_at: at,
             updated_at: at,
+            body_lead: Some(derived.body_lead),
         };
         let row = articles::create(conn, new, &article_tags, None).await?;
         if let Some(t) = transition(a.state, at - Duration::days(a.days_ago)) {

@@ -6,6 +6,7 @@
 mod conn;
 #[macro_use]
 mod text_enum;
+pub mod explain;
 pub mod migrate;
 mod pool;
 pub mod schema;

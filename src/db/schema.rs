@@ -68,6 +68,18 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// First paragraph of the body as plain text (NULL: not yet derived).
+        body_lead -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: the FTS5 index of articles (`rowid` is the article id;
+    /// `rank` is bm25 with the weights of migration 000006). Queried only
+    /// when the connection is SQLite.
+    articles_search (rowid) {
+        rowid -> BigInt,
+        rank -> Double,
     }
 }
 
@@ -190,6 +202,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    articles_search,
     authors,
     users,
     tags,

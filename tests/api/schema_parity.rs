@@ -1,7 +1,9 @@
 //! Both migration folders must produce the same tables and columns (name,
 //! type family, nullability), so one Diesel `schema.rs` fits both backends.
-//! SQLite's full-text index (`articles_search`, an FTS5 table and its shadow
-//! tables) is backend-specific and left out; PostgreSQL's is an index.
+//! The full-text indexes are backend-specific and left out: SQLite's
+//! `articles_search` (an FTS5 table and its shadow tables) and PostgreSQL's
+//! stored `articles.search_vector` and `search_head` columns (not in
+//! `schema.rs` either).
 
 use std::collections::BTreeMap;
 
@@ -52,7 +54,8 @@ async fn postgres_columns() -> Columns {
         .query(
             "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text \
              FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+             AND NOT (table_name = 'articles' AND column_name IN ('search_vector', 'search_head'))",
             &[],
         )
         .await

@@ -9,7 +9,8 @@ use crate::harness::{assert_problem, both_backends, TestApp};
 
 both_backends!(
     search_finds_every_word_as_a_prefix,
-    search_follows_edits_and_visibility
+    search_follows_edits_and_visibility,
+    search_syntax_ranking_and_snippets
 );
 
 /// Creates an article with `title` and `body` by `author`; publishes it
@@ -71,12 +72,13 @@ async fn search_finds_every_word_as_a_prefix(app: TestApp) {
     )
     .await;
 
-    let newest_first = ["Football", "Election night in Lagos"];
-    assert_eq!(titles(&app, "q=election").await, newest_first);
+    // Best match first: a word in the title outweighs one in the body.
+    let best_first = ["Election night in Lagos", "Football"];
+    assert_eq!(titles(&app, "q=election").await, best_first);
+    assert_eq!(titles(&app, "q=ELECT").await, best_first, "case and prefix");
     assert_eq!(
-        titles(&app, "q=ELECT").await,
-        newest_first,
-        "case and prefix"
+        titles(&app, "q=election&sort=-published_at").await,
+        ["Football", "Election night in Lagos"]
     );
     assert_eq!(
         titles(&app, "q=election%20results").await,
@@ -116,13 +118,19 @@ async fn search_finds_every_word_as_a_prefix(app: TestApp) {
     assert!(titles(&app, "q=%22%2A%20OR%20%3A%2A%20%21")
         .await
         .is_empty());
-    assert_eq!(
-        titles(&app, "q=-results%2A").await,
-        ["Election night in Lagos"]
-    );
+    // Only an exclusion: nothing to look for.
+    assert!(titles(&app, "q=-results%2A").await.is_empty());
 
-    // Pages and cursors carry the search along.
-    let res = app.get("/api/v1/articles?q=election&per_page=1").await;
+    // Relevance pages by number; the search is carried along.
+    let (_, page2) = app
+        .public_get("/api/v1/articles?q=election&per_page=1&page=2")
+        .await;
+    assert_eq!(page2["data"][0]["title"], "Football", "{page2}");
+    assert_eq!(page2["meta"]["next_cursor"], Value::Null, "{page2}");
+    // Date order walks with cursors, which carry the search along.
+    let res = app
+        .get("/api/v1/articles?q=election&per_page=1&sort=-published_at")
+        .await;
     let link = res.headers()["link"].to_str().unwrap().to_owned();
     assert!(link.contains("q=election"), "{link}");
     let first: Value = res.json().await.unwrap();
@@ -169,7 +177,10 @@ async fn search_follows_edits_and_visibility(app: TestApp) {
     .await;
     let edited = article(&app, &desk, "Markets", "Budget worries hit shares.", false).await;
     let draft = article(&app, &desk, "Budget leak", "Not yet.", true).await;
-    assert_eq!(titles(&app, "q=budget").await, ["Markets", "Budget vote"]);
+    assert_eq!(
+        titles(&app, "q=budget&sort=-published_at").await,
+        ["Markets", "Budget vote"]
+    );
 
     // Drafts are found by staff only.
     let (_, staff) = app
@@ -219,4 +230,77 @@ async fn search_follows_edits_and_visibility(app: TestApp) {
         titles(&app, "q=calm").await.is_empty(),
         "unpublished is not found"
     );
+}
+
+async fn search_syntax_ranking_and_snippets(app: TestApp) {
+    let desk = fixtures::author(&app, "Syntax Desk").await;
+    for (title, body) in [
+        ("City hall budget", "The city hall budget passed."),
+        ("Hall of fame", "A city of halls: the budget of the hall."),
+        (
+            "Rail yard",
+            "The rail yard plan, and its <script>alert(1)</script> budget & tax.",
+        ),
+        ("Storm warning", "A storm warning for the coast."),
+        ("Flood warning", "Flood warning issued downriver."),
+    ] {
+        article(&app, &desk, title, body, false).await;
+    }
+    assert_eq!(
+        titles(&app, "q=%22city%20hall%22&sort=title").await,
+        ["City hall budget"],
+        "a phrase needs its words adjacent and in order"
+    );
+    assert_eq!(
+        titles(&app, "q=budget%20-%22city%20hall%22&sort=title").await,
+        ["Hall of fame", "Rail yard"],
+        "an excluded phrase"
+    );
+    assert_eq!(
+        titles(&app, "q=budget%20-rail%20-city&sort=title").await,
+        Vec::<String>::new(),
+        "excluded words (the hall of fame body says city)"
+    );
+    assert_eq!(
+        titles(&app, "q=storm%20or%20flood%20warning&sort=title").await,
+        ["Flood warning", "Storm warning"],
+        "alternatives"
+    );
+    assert_eq!(
+        titles(&app, "q=budget").await[0],
+        "City hall budget",
+        "the title match ranks first"
+    );
+
+    let (_, found) = app.public_get("/api/v1/articles?q=tax").await;
+    let snippet = found["data"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>tax</mark>"), "{snippet}");
+    // Body text is escaped (SQLite) or its tags dropped (PostgreSQL's
+    // ts_headline): never markup of its own.
+    assert!(
+        !snippet.contains("<script") && snippet.matches('<').count() == 2,
+        "{snippet}"
+    );
+    assert!(snippet.contains("alert(1)"), "{snippet}");
+    let (_, sparse) = app
+        .public_get("/api/v1/articles?q=tax&fields=slug,snippet")
+        .await;
+    let keys: Vec<&String> = sparse["data"][0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "slug", "snippet"], "{sparse}");
+    let (_, plain) = app.public_get("/api/v1/articles").await;
+    assert!(plain["data"][0].get("snippet").is_none(), "{plain}");
+
+    assert_problem(
+        app.get("/api/v1/articles?sort=relevance").await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/articles?q=tax&sort=relevance&cursor=pd.n.5")
+            .await,
+        400,
+        "invalid_query",
+    )
+    .await;
 }
