@@ -3,6 +3,8 @@
 OpenAPI cannot say that two parameters exclude each other. GET
 /api/v1/articles takes `page` or `cursor`, never both (400: the cursor says
 where the page starts), so generated requests that carry both drop `page`.
+Likewise `sort=relevance` needs `q` and pages by number only (400 beside a
+`cursor` or without `q`), so such requests drop `sort`.
 
 Nor can it say that a value must be unique. A well-formed `Idempotency-Key`
 is drawn from a small space ("0", "A", ...), so two generated creates with
@@ -26,6 +28,9 @@ def map_query(ctx, query):
     if query and "cursor" in query and "page" in query:
         query = dict(query)
         del query["page"]
+    if query and query.get("sort") == "relevance" and ("q" not in query or "cursor" in query):
+        query = dict(query)
+        del query["sort"]
     return query
 
 
