@@ -23,9 +23,15 @@ import schemathesis
 KEY = re.compile(r'^("[ !#-\[\]-~]{1,255}"|[!#-\[\]-~]{1,255})$')
 
 
+def valid_page(page):
+    return isinstance(page, int) and not isinstance(page, bool) and 1 <= page <= 100000
+
+
 @schemathesis.hook
 def map_query(ctx, query):
-    if query and "cursor" in query and "page" in query:
+    # Only a well-formed `page` goes: in a negative case it may be the very
+    # value that makes the request invalid.
+    if query and "cursor" in query and valid_page(query.get("page")):
         query = dict(query)
         del query["page"]
     if query and query.get("sort") == "relevance" and ("q" not in query or "cursor" in query):
