@@ -57,9 +57,9 @@ pub async fn public_cache(
     }
     let (req, res) = res.into_parts();
     let (head, body) = res.into_parts();
-    let bytes = body::to_bytes(body).await.map_err(|e| {
-        actix_web::error::ErrorInternalServerError(e.into().to_string())
-    })?;
+    let bytes = body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
     let entry = Arc::new(Entry::new(head.headers(), bytes));
     cache.store(key, entry.clone(), ticket, crate::db::time::now());
     Ok(ServiceResponse::new(

@@ -95,11 +95,11 @@ impl Store {
         self.entries.get(key).map(|(entry, _)| entry.clone())
     }
 
-    /// Keeps `entry`, evicting as needed; an answer bigger than an eighth
+    /// Keeps `entry`, evicting as needed; an answer bigger than a quarter
     /// of the budget is not kept (it would push out many others).
     pub fn insert(&mut self, key: String, entry: Arc<Entry>) {
         let size = entry.size(&key);
-        if size > self.max_bytes / 8 {
+        if size > self.max_bytes / 4 {
             return;
         }
         if let Some((_, old)) = self.entries.put(key, (entry, size)) {
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn evicts_the_least_recently_used_within_the_budget() {
-        let mut store = Store::new(8 * 1000);
+        let mut store = Store::new(4000);
         for key in ["a", "b", "c"] {
             store.insert(key.to_owned(), entry(600));
         }
@@ -165,7 +165,7 @@ mod tests {
         for key in ["d", "e", "f", "g", "h", "i", "j"] {
             store.insert(key.to_owned(), entry(600));
         }
-        assert!(store.bytes() <= 8000, "{} bytes", store.bytes());
+        assert!(store.bytes() <= 4000, "{} bytes", store.bytes());
         assert!(store.evictions() > 0);
         assert!(store.get("b").is_none(), "b was the least recently used");
         assert!(store.get("j").is_some());
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn refuses_an_answer_too_big_for_its_share_and_clears() {
-        let mut store = Store::new(8 * 1000);
+        let mut store = Store::new(4 * 1000);
         store.insert("big".to_owned(), entry(1000));
         assert!(store.is_empty());
         store.insert("small".to_owned(), entry(10));

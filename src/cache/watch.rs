@@ -31,6 +31,7 @@ pub fn spawn_watcher(cache: &PublicCache, config: &Config) -> Result<(), String>
     let watcher = Watcher {
         cache: Arc::downgrade(&cache.shared),
         wake: cache.shared.wake.clone(),
+        writes: cache.shared.db.write_events(),
         interval: config.cache.check_interval,
     };
     tokio::spawn(watcher.run(db));
@@ -40,6 +41,7 @@ pub fn spawn_watcher(cache: &PublicCache, config: &Config) -> Result<(), String>
 struct Watcher {
     cache: Weak<Shared>,
     wake: Arc<Notify>,
+    writes: Arc<crate::db::Writes>,
     interval: Duration,
 }
 
@@ -128,10 +130,17 @@ impl Watcher {
         Ok(())
     }
 
-    /// Until the interval passes, the cache asks, or a notification comes.
+    /// Until the interval passes, the cache asks, a write here finishes
+    /// (so the next read finds the new stamp vouched for), or a
+    /// notification comes.
     async fn wait(&self, conn: &mut crate::db::Conn) -> Result<(), Stop> {
         let sleep = tokio::time::sleep(self.interval);
-        let woken = self.wake.notified();
+        let woken = async {
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = self.writes.finished() => {}
+            }
+        };
         let ConnMut::Pg(pg) = conn.get() else {
             tokio::select! {
                 () = sleep => {}
@@ -153,9 +162,11 @@ impl Watcher {
                     latest = latest.max(notification.payload.parse().unwrap_or(0));
                 }
                 Some(Err(e)) => return Err(e.into()),
-                None => return Err(Stop::Lost(ApiError::Unavailable(
-                    "the notification connection closed".to_owned(),
-                ))),
+                None => {
+                    return Err(Stop::Lost(ApiError::Unavailable(
+                        "the notification connection closed".to_owned(),
+                    )))
+                }
             }
             // Take every notification already here before checking once.
             match notifications.next().now_or_never() {

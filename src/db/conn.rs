@@ -6,7 +6,6 @@
 //! body once per backend so each copy is type-checked against its own
 //! connection type.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use diesel::result::QueryResult;
@@ -36,13 +35,13 @@ pub struct Conn {
     /// manager keeps its own count).
     sqlite_depth: u32,
     /// Counted up when a writer's unit of work ends (see [`super::Db::writes`]).
-    on_release: Option<Arc<AtomicU64>>,
+    on_release: Option<Arc<super::Writes>>,
 }
 
 impl Drop for Conn {
     fn drop(&mut self) {
         if let Some(released) = &self.on_release {
-            released.fetch_add(1, Ordering::Release);
+            released.finish_one();
         }
     }
 }
@@ -82,7 +81,7 @@ impl Conn {
     }
 
     /// Counts `counter` up when this connection goes back to the pool.
-    pub(super) fn counting_release(mut self, counter: &Arc<AtomicU64>) -> Self {
+    pub(super) fn counting_release(mut self, counter: &Arc<super::Writes>) -> Self {
         self.on_release = Some(counter.clone());
         self
     }

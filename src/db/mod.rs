@@ -43,7 +43,28 @@ pub enum Backend {
 pub struct Db {
     pools: Pools,
     checkouts: Arc<AtomicU64>,
-    writes: Arc<AtomicU64>,
+    writes: Arc<Writes>,
+}
+
+/// Units of work on the writer's connection finished since start, and a
+/// wake-up for whoever follows them (the public cache's watcher).
+#[derive(Debug, Default)]
+pub struct Writes {
+    count: AtomicU64,
+    finished: tokio::sync::Notify,
+}
+
+impl Writes {
+    pub(crate) fn finish_one(&self) {
+        self.count.fetch_add(1, Ordering::AcqRel);
+        self.finished.notify_one();
+    }
+
+    /// Waits for the next write to finish (or one finished since the last
+    /// wait).
+    pub async fn finished(&self) {
+        self.finished.notified().await;
+    }
 }
 
 /// How full a pool is (deadpool's status), for `/metrics`.
@@ -124,7 +145,12 @@ impl Db {
     /// and before its answer is sent. The public cache treats a change as a
     /// new generation, so this instance's writes invalidate it at once.
     pub fn writes(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
+        self.writes.count.load(Ordering::Acquire)
+    }
+
+    /// The counter behind [`Db::writes`], to wait on.
+    pub fn write_events(&self) -> Arc<Writes> {
+        self.writes.clone()
     }
 
     /// Each pool's size, idle connections and waiters.

@@ -17,8 +17,7 @@ impl From<diesel::result::Error> for ApiError {
 /// The mapping itself (the `From` impl also counts outages and bugs).
 fn map(err: diesel::result::Error) -> ApiError {
     use diesel::result::{DatabaseErrorKind as Kind, Error};
-    {
-        match err {
+    match err {
             Error::NotFound => ApiError::NotFound("resource not found".to_owned()),
             Error::DatabaseError(Kind::UniqueViolation, info) => ApiError::Duplicate {
                 field: clashing_column(info.as_ref()).unwrap_or_else(|| {
@@ -41,7 +40,6 @@ fn map(err: diesel::result::Error) -> ApiError {
                 ApiError::Unavailable("broken transaction manager".to_owned())
             }
             other => ApiError::Internal(other.to_string()),
-        }
     }
 }
 

@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{database_errors, BUCKETS};
 use crate::auth::caller::constant_time_eq;
+use crate::db::PoolStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -110,15 +111,26 @@ fn requests(out: &mut String, state: &AppState) {
     }
 }
 
+/// A pool gauge: its name, help and how it is read from a status.
+type PoolGauge = (&'static str, &'static str, fn(&PoolStatus) -> usize);
+
 fn pools(out: &mut String, state: &AppState) {
     let pools = state.db.pool_status();
-    let gauges: [(&str, &str, fn(&crate::db::PoolStatus) -> usize); 4] = [
-        ("cms_db_pool_max_connections", "Most connections the pool may hold", |p| p.max_size),
+    let gauges: [PoolGauge; 4] = [
+        (
+            "cms_db_pool_max_connections",
+            "Most connections the pool may hold",
+            |p| p.max_size,
+        ),
         ("cms_db_pool_connections", "Connections open", |p| p.size),
         ("cms_db_pool_in_use", "Connections checked out", |p| {
             p.size.saturating_sub(p.available)
         }),
-        ("cms_db_pool_waiters", "Tasks waiting for a connection", |p| p.waiting),
+        (
+            "cms_db_pool_waiters",
+            "Tasks waiting for a connection",
+            |p| p.waiting,
+        ),
     ];
     for (name, help, value) in gauges {
         family(out, name, "gauge", help);
@@ -131,12 +143,42 @@ fn pools(out: &mut String, state: &AppState) {
 fn cache(out: &mut String, state: &AppState) {
     let stats = state.cache.stats();
     let figures = [
-        ("cms_cache_hits_total", "counter", "Public reads answered from the cache", stats.hits),
-        ("cms_cache_misses_total", "counter", "Cacheable public reads that went to the database", stats.misses),
-        ("cms_cache_evictions_total", "counter", "Answers evicted to stay within CACHE_MAX_BYTES", stats.evictions),
-        ("cms_cache_bytes", "gauge", "Bytes the cached answers take", stats.bytes),
-        ("cms_cache_entries", "gauge", "Answers in the cache", stats.entries),
-        ("cms_content_generation", "gauge", "Last content generation this instance knows", stats.generation),
+        (
+            "cms_cache_hits_total",
+            "counter",
+            "Public reads answered from the cache",
+            stats.hits,
+        ),
+        (
+            "cms_cache_misses_total",
+            "counter",
+            "Cacheable public reads that went to the database",
+            stats.misses,
+        ),
+        (
+            "cms_cache_evictions_total",
+            "counter",
+            "Answers evicted to stay within CACHE_MAX_BYTES",
+            stats.evictions,
+        ),
+        (
+            "cms_cache_bytes",
+            "gauge",
+            "Bytes the cached answers take",
+            stats.bytes,
+        ),
+        (
+            "cms_cache_entries",
+            "gauge",
+            "Answers in the cache",
+            stats.entries,
+        ),
+        (
+            "cms_content_generation",
+            "gauge",
+            "Last content generation this instance knows",
+            stats.generation,
+        ),
     ];
     for (name, kind, help, value) in figures {
         family(out, name, kind, help);
