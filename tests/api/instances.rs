@@ -153,3 +153,40 @@ async fn comment(app: &TestApp, story: &Value) -> u16 {
     assert!(status == 202 || status == 429, "{status}: {body}");
     status
 }
+
+/// A change whose notification never comes (here: made with the trigger
+/// off, the generation raised by hand) is still seen, by the periodic check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missed_notification_is_caught_by_the_periodic_check() {
+    let app = TestApp::spawn_with(Backend::Postgres, &[("CACHE_CHECK_INTERVAL_MS", "200")]).await;
+    let author = fixtures::author(&app, "Ana Writer").await;
+    let article = fixtures::published(&app, &author["id"], "Before", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    assert_eq!(cached(&app, &path).await["title"], "Before");
+    let client = crate::harness::pg_connect(&app.database_url).await;
+    client
+        .batch_execute(&format!(
+            "BEGIN; \
+             ALTER TABLE articles DISABLE TRIGGER articles_content_generation; \
+             UPDATE articles SET title = 'After' WHERE id = {}; \
+             ALTER TABLE articles ENABLE TRIGGER articles_content_generation; \
+             UPDATE content_generation SET generation = generation + 1; \
+             COMMIT",
+            article["id"]
+        ))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let (_, item) = app.public_get(&path).await;
+        if item["title"] == "After" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "still {item} after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
