@@ -8,6 +8,7 @@ mod moderation;
 mod architecture_doc;
 mod articles;
 mod auth;
+mod cache_rules;
 mod caching;
 mod checkouts;
 mod comment_posting;
