@@ -65,12 +65,18 @@ pub fn api(cfg: &mut ServiceConfig) {
 }
 
 /// After [`api`]: every documented path answers the methods it lacks with
-/// 405 and the `Allow` header; then the documentation UI (last, since
+/// 405 and the `Allow` header; then `/metrics` (operators' only, outside
+/// the API document) and the documentation UI (last, since
 /// `/docs/{path:.*}` is a regex match API requests should not pay for).
 pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     for (path, allow) in allowed_methods() {
         cfg.service(web::resource(path.as_str()).default_service(not_allowed(allow)));
     }
+    cfg.service(
+        web::resource("/metrics")
+            .get(crate::metrics::serve)
+            .default_service(not_allowed("GET")),
+    );
     cfg.service(
         web::resource("/docs")
             .get(api_docs::ui::redirect)

@@ -4,7 +4,6 @@
 //! and learn the real port; `main` and the tests share this path.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -57,11 +56,8 @@ impl Application {
         tokio::task::spawn_blocking(crate::auth::password::warm_up);
         let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            in_flight: Default::default(),
-        };
+        let state = AppState::new(db, config);
+        crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
         let server = server(listener, state.clone())?;
         Ok(Self {
             port,
@@ -142,6 +138,7 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             })
             .configure(routes::fallbacks)
             .default_service(web::to(extractors::route_not_found))
+            .wrap(from_fn(crate::cache::middleware::public_cache))
             .wrap(from_fn(body_deadline))
             .wrap(from_fn(refuse_nul))
             // CORS refusals (answered by the CORS layer itself) pass through
@@ -149,6 +146,7 @@ fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(cors(&config.cors_origins))
             .wrap(problem_fallback())
             .wrap(security_headers())
+            .wrap(from_fn(crate::metrics::record))
             .wrap(from_fn(request_log))
     })
     .shutdown_timeout(state.config.shutdown_timeout_secs)

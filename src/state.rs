@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use crate::auth::{Caller, Credentials};
+use crate::cache::PublicCache;
 use crate::config::Config;
 use crate::db::{Conn, Db};
 use crate::error::ApiResult;
 use crate::idempotency::InFlight;
+use crate::metrics::Metrics;
 
 /// What handlers need: the database pool and the configuration.
 #[derive(Clone, Debug)]
@@ -17,9 +19,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Idempotency keys whose first request is running here.
     pub in_flight: InFlight,
+    /// Public answers kept for the current content generation.
+    pub cache: PublicCache,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
+    /// The state of a server (or a command) on `db`; the cache is sized by
+    /// the configuration (`CACHE_MAX_BYTES`).
+    pub fn new(db: Db, config: Config) -> Self {
+        Self {
+            cache: PublicCache::new(config.cache.max_bytes, db.clone()),
+            db,
+            config: Arc::new(config),
+            in_flight: Default::default(),
+            metrics: Arc::default(),
+        }
+    }
+
     /// Starts a request's unit of work that reads: one connection, and the
     /// caller resolved on it.
     pub async fn open_reader(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {

@@ -3,8 +3,6 @@
 pub mod create_admin;
 pub mod seed_demo;
 
-use std::sync::Arc;
-
 use crate::config::Config;
 use crate::db::{migrate, Db};
 use crate::state::AppState;
@@ -15,9 +13,5 @@ pub async fn open(config: Config) -> Result<AppState, String> {
         .await
         .map_err(|e| e.to_string())?;
     let db = Db::connect(&config)?;
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        in_flight: Default::default(),
-    })
+    Ok(AppState::new(db, config))
 }

@@ -92,6 +92,10 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `COMMENT_*`: moderation and spam rules for reader comments.
     pub comments: crate::comments::settings::CommentSettings,
+    /// `CACHE_*`: the cache of public answers.
+    pub cache: crate::cache::CacheSettings,
+    /// `METRICS_TOKEN`: bearer token for `/metrics`; unset turns it off.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Config {
@@ -190,6 +194,11 @@ impl Config {
                     .map_err(|_| format!("not an IP address: {p}"))
             })?,
             comments: crate::comments::settings::CommentSettings::from_lookup(&get)?,
+            cache: crate::cache::CacheSettings::from_lookup(&get)?,
+            metrics_token: get("METRICS_TOKEN")
+                .map(|t| long_secret(&t))
+                .transpose()
+                .map_err(|e| ConfigError::invalid("METRICS_TOKEN", e))?,
         })
     }
 }

@@ -6,6 +6,8 @@
 //! body once per backend so each copy is type-checked against its own
 //! connection type.
 
+use std::sync::Arc;
+
 use diesel::result::QueryResult;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::TransactionManager as _;
@@ -32,6 +34,16 @@ pub struct Conn {
     /// Open SQLite transactions and savepoints (PostgreSQL's transaction
     /// manager keeps its own count).
     sqlite_depth: u32,
+    /// Counted up when a writer's unit of work ends (see [`super::Db::writes`]).
+    on_release: Option<Arc<super::Writes>>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(released) = &self.on_release {
+            released.finish_one();
+        }
+    }
 }
 
 #[expect(
@@ -56,6 +68,7 @@ impl Conn {
         Self {
             pooled: Pooled::Pg(conn),
             sqlite_depth: 0,
+            on_release: None,
         }
     }
 
@@ -63,7 +76,14 @@ impl Conn {
         Self {
             pooled: Pooled::Sqlite(conn),
             sqlite_depth: 0,
+            on_release: None,
         }
+    }
+
+    /// Counts `counter` up when this connection goes back to the pool.
+    pub(super) fn counting_release(mut self, counter: &Arc<super::Writes>) -> Self {
+        self.on_release = Some(counter.clone());
+        self
     }
 
     /// The backend-specific connection (used through [`run!`]).

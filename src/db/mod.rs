@@ -44,6 +44,43 @@ pub enum Backend {
 pub struct Db {
     pools: Pools,
     checkouts: Arc<AtomicU64>,
+    writes: Arc<Writes>,
+}
+
+/// Units of work on the writer's connection finished since start, and a
+/// wake-up for whoever follows them (the public cache's watcher).
+#[derive(Debug, Default)]
+pub struct Writes {
+    count: AtomicU64,
+    finished: tokio::sync::Notify,
+}
+
+impl Writes {
+    pub(crate) fn finish_one(&self) {
+        self.count.fetch_add(1, Ordering::AcqRel);
+        self.finished.notify_one();
+    }
+
+    /// Waits for the next write to finish (or one finished since the last
+    /// wait).
+    pub async fn finished(&self) {
+        self.finished.notified().await;
+    }
+}
+
+/// How full a pool is (deadpool's status), for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStatus {
+    /// Which pool: `main` (PostgreSQL), `readers` or `writer` (SQLite).
+    pub name: &'static str,
+    /// Most connections it may hold.
+    pub max_size: usize,
+    /// Connections open now.
+    pub size: usize,
+    /// Open connections idle in the pool.
+    pub available: usize,
+    /// Tasks waiting for a connection.
+    pub waiting: usize,
 }
 
 #[derive(Clone)]
@@ -69,6 +106,7 @@ impl Db {
         Ok(Self {
             pools: pool::build(config)?,
             checkouts: Arc::default(),
+            writes: Arc::default(),
         })
     }
 
@@ -96,10 +134,49 @@ impl Db {
     /// PostgreSQL any pooled connection.
     pub async fn writer(&self) -> ApiResult<Conn> {
         self.checkouts.fetch_add(1, Ordering::Relaxed);
-        Ok(match &self.pools {
+        let conn = match &self.pools {
             Pools::Pg(pool) => Conn::pg(pool.get().await?),
             Pools::Sqlite { writer, .. } => Conn::sqlite(writer.get().await?),
-        })
+        };
+        Ok(conn.counting_release(&self.writes))
+    }
+
+    /// Units of work on the writer's connection finished since start: each
+    /// one counts when its connection returns to the pool, after its commit
+    /// and before its answer is sent. The public cache treats a change as a
+    /// new generation, so this instance's writes invalidate it at once.
+    pub fn writes(&self) -> u64 {
+        self.writes.count.load(Ordering::Acquire)
+    }
+
+    /// The counter behind [`Db::writes`], to wait on.
+    pub fn write_events(&self) -> Arc<Writes> {
+        self.writes.clone()
+    }
+
+    /// Each pool's size, idle connections and waiters.
+    pub fn pool_status(&self) -> Vec<PoolStatus> {
+        fn of<C: diesel_async::pooled_connection::PoolableConnection + 'static>(
+            name: &'static str,
+            pool: &Pool<C>,
+        ) -> PoolStatus
+        where
+            diesel_async::pooled_connection::AsyncDieselConnectionManager<C>:
+                deadpool::managed::Manager<Type = C>,
+        {
+            let status = pool.status();
+            PoolStatus {
+                name,
+                max_size: status.max_size,
+                size: status.size,
+                available: status.available,
+                waiting: status.waiting,
+            }
+        }
+        match &self.pools {
+            Pools::Pg(pool) => vec![of("main", pool)],
+            Pools::Sqlite { readers, writer } => vec![of("readers", readers), of("writer", writer)],
+        }
     }
 
     /// Connections checked out since start (tests assert one per request).

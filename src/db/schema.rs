@@ -192,6 +192,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row: the counter every write that can change a public answer
+    /// raises (by trigger); cached answers are valid for one generation.
+    content_generation (id) {
+        id -> BigInt,
+        generation -> BigInt,
+    }
+}
+
 diesel::joinable!(articles -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));

@@ -6,31 +6,40 @@ use super::ApiError;
 
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind as Kind, Error};
-        match err {
-            Error::NotFound => Self::NotFound("resource not found".to_owned()),
-            Error::DatabaseError(Kind::UniqueViolation, info) => Self::Duplicate {
+        let mapped = map(err);
+        if matches!(mapped, Self::Unavailable(_) | Self::Internal(_)) {
+            crate::metrics::database_error();
+        }
+        mapped
+    }
+}
+
+/// The mapping itself (the `From` impl also counts outages and bugs).
+fn map(err: diesel::result::Error) -> ApiError {
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+    match err {
+            Error::NotFound => ApiError::NotFound("resource not found".to_owned()),
+            Error::DatabaseError(Kind::UniqueViolation, info) => ApiError::Duplicate {
                 field: clashing_column(info.as_ref()).unwrap_or_else(|| {
                     tracing::warn!(constraint = ?info.constraint_name(), "unique violation on an unknown column");
                     "id".to_owned()
                 }),
             },
-            Error::DatabaseError(Kind::ForeignKeyViolation, _) => Self::Conflict {
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => ApiError::Conflict {
                 code: "referenced",
                 detail: "the change conflicts with related resources".to_owned(),
             },
             Error::DatabaseError(
                 Kind::ClosedConnection | Kind::UnableToSendCommand | Kind::SerializationFailure,
                 info,
-            ) => Self::Unavailable(info.message().to_owned()),
+            ) => ApiError::Unavailable(info.message().to_owned()),
             Error::DatabaseError(_, info) if unavailable(info.message()) => {
-                Self::Unavailable(info.message().to_owned())
+                ApiError::Unavailable(info.message().to_owned())
             }
             Error::BrokenTransactionManager => {
-                Self::Unavailable("broken transaction manager".to_owned())
+                ApiError::Unavailable("broken transaction manager".to_owned())
             }
-            other => Self::Internal(other.to_string()),
-        }
+            other => ApiError::Internal(other.to_string()),
     }
 }
 
@@ -87,6 +96,7 @@ fn clashing_column(info: &dyn diesel::result::DatabaseErrorInformation) -> Optio
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        crate::metrics::database_error();
         Self::Unavailable(format!("database pool: {err}"))
     }
 }

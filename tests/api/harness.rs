@@ -75,6 +75,7 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's state (to reach the database directly in set-ups).
     pub state: cms::state::AppState,
+    env: HashMap<String, String>,
     handle: actix_web::dev::ServerHandle,
     _db: TestDb,
 }
@@ -108,6 +109,21 @@ impl TestApp {
         for (k, v) in overrides {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
+        Self::start(backend, env, db).await
+    }
+
+    /// Another server on this one's database (a second instance behind the
+    /// same load balancer), with the same settings plus `overrides`.
+    pub async fn another_instance(&self, overrides: &[(&str, &str)]) -> Self {
+        let mut env = self.env.clone();
+        env.insert("RUN_MIGRATIONS".to_owned(), "false".to_owned());
+        for (k, v) in overrides {
+            env.insert((*k).to_owned(), (*v).to_owned());
+        }
+        Self::start(self.backend, env, TestDb::Shared).await
+    }
+
+    async fn start(backend: Backend, env: HashMap<String, String>, db: TestDb) -> Self {
         let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
         let database_url = env["DATABASE_URL"].clone();
         let app = Application::build(config).await.expect("server starts");
@@ -125,6 +141,7 @@ impl TestApp {
             backend,
             database_url,
             state,
+            env,
             handle,
             _db: db,
         }
@@ -200,10 +217,12 @@ pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
     body
 }
 
-/// A database owned by one test, removed on drop.
+/// A database owned by one test, removed on drop (`Shared`: another
+/// server's, left alone).
 enum TestDb {
     Postgres { name: String, admin_url: String },
     Sqlite { _dir: TempDir },
+    Shared,
 }
 
 impl TestDb {
@@ -239,6 +258,7 @@ impl TestDb {
         match self {
             Self::Postgres { name, admin_url } => with_database(admin_url, name),
             Self::Sqlite { _dir } => format!("sqlite://{}/cms.db", _dir.0.display()),
+            Self::Shared => unreachable!("a shared database's URL comes from its owner"),
         }
     }
 }
