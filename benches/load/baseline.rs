@@ -20,9 +20,15 @@ async fn article(db: web::Data<Db>, slug: web::Path<String>) -> HttpResponse {
         .await
         .expect("query")
         .expect("article");
-    let mut body = present(&mut conn, vec![row], &Default::default(), &Shape::default(), at)
-        .await
-        .expect("present");
+    let mut body = present(
+        &mut conn,
+        vec![row],
+        &Default::default(),
+        &Shape::default(),
+        at,
+    )
+    .await
+    .expect("present");
     HttpResponse::Ok()
         .content_type("application/json")
         .body(serde_json::to_vec(&body.remove(0)).expect("json"))

@@ -70,6 +70,30 @@ pub struct Filter {
     pub search: Option<SearchTerms>,
 }
 
+impl Filter {
+    /// What the number of matches depends on, as a key for remembering it
+    /// (`None` for searches, which count as they rank). The instant of a
+    /// public list is left out: the count changes with the content, and
+    /// when a scheduled article goes live, both of which the remembering
+    /// cache follows.
+    pub fn total_key(&self) -> Option<String> {
+        self.search.is_none().then(|| {
+            format!(
+                "{:?}",
+                (
+                    self.public_at.is_some(),
+                    self.status,
+                    self.own_author,
+                    &self.tag,
+                    &self.author,
+                    self.published_after,
+                    self.published_before,
+                )
+            )
+        })
+    }
+}
+
 /// The sort key of a row: what a cursor carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CursorKey {
@@ -272,7 +296,9 @@ enum Query {
 }
 
 /// Loads one page: `after` (cursor mode) or `offset` (page mode). Ids come
-/// first, in index order; then the page's rows.
+/// first, in index order; then the page's rows. `known_total`: the number
+/// of matches when the caller remembers it for the current content (a
+/// plain list then skips its count).
 pub async fn list(
     conn: &mut Conn,
     filter: &Filter,
@@ -280,11 +306,12 @@ pub async fn list(
     after: Option<&CursorKey>,
     page: (i64, i64),
     columns: Columns,
+    known_total: Option<i64>,
 ) -> QueryResult<Page> {
     let Some(query) = query_of(conn.backend(), filter) else {
         return Ok(Page::empty());
     };
-    let (mut ids, total) = page_ids(conn, filter, &query, sort, after, page).await?;
+    let (mut ids, total) = page_ids(conn, filter, &query, sort, after, page, known_total).await?;
     let (_, limit) = page;
     let has_more = ids.len() as i64 > limit;
     ids.truncate(limit as usize);
@@ -308,7 +335,7 @@ pub async fn list(
 /// to rank them anyway, so one query counts them (a window count beside
 /// each id) and ranks them; `$count!` gets `None` instead.
 macro_rules! page_queries {
-    ($c:ident, $filter:expr, $query:expr, $sort:expr, $after:expr, ($offset:expr, $fetch:expr), $count:ident, $ids:ident) => {{
+    ($c:ident, $filter:expr, $query:expr, $sort:expr, $after:expr, ($offset:expr, $fetch:expr), $counting:expr, $count:ident, $ids:ident) => {{
         let (filter, sort): (&Filter, Sort) = ($filter, $sort);
         let counted = sql::<diesel::sql_types::BigInt>("count(*) OVER ()");
         match $query {
@@ -362,7 +389,11 @@ macro_rules! page_queries {
                 (None, ids)
             }
             Query::None => {
-                let total = $count!($c, Some(matching!(filter, None::<&str>).count()));
+                let counting: bool = $counting;
+                let total = $count!(
+                    $c,
+                    Some(matching!(filter, None::<&str>).count()).filter(|_| counting)
+                );
                 let q = matching!(filter, None::<&str>).select((
                     articles::id,
                     sql::<diesel::sql_types::BigInt>("CAST(0 AS BIGINT)"),
@@ -448,14 +479,25 @@ async fn page_ids(
     sort: Sort,
     after: Option<&CursorKey>,
     (offset, limit): (i64, i64),
+    known_total: Option<i64>,
 ) -> QueryResult<(Vec<i64>, i64)> {
-    let (total, rows) = page_rows(conn, filter, query, sort, after, (offset, limit + 1)).await?;
-    let total = match (total, rows.as_slice().first()) {
+    let counting = known_total.is_none();
+    let (total, rows) = page_rows(
+        conn,
+        filter,
+        query,
+        sort,
+        after,
+        (offset, limit + 1),
+        counting,
+    )
+    .await?;
+    let total = match (total.or(known_total), rows.as_slice().first()) {
         (Some(total), _) => total,
         (None, Some((_, counted))) => *counted,
         // A search page past the last match: count the matches alone.
         (None, None) if offset > 0 => {
-            let (_, first) = page_rows(conn, filter, query, sort, after, (0, 1)).await?;
+            let (_, first) = page_rows(conn, filter, query, sort, after, (0, 1), true).await?;
             first.as_slice().first().map_or(0, |(_, counted)| *counted)
         }
         (None, None) => 0,
@@ -472,18 +514,19 @@ async fn page_rows(
     sort: Sort,
     after: Option<&CursorKey>,
     (offset, fetch): (i64, i64),
+    counting: bool,
 ) -> QueryResult<(Option<i64>, Vec<(i64, i64)>)> {
     if let Query::Pg(_) = query {
         conn.transaction(async |conn| {
             conn.batch_execute(PG_SEARCH_SETTINGS).await?;
             Ok(run!(conn, c => {
-                page_queries!(c, filter, query, sort, after, (offset, fetch), count_rows, load_ids)
+                page_queries!(c, filter, query, sort, after, (offset, fetch), counting, count_rows, load_ids)
             }))
         })
         .await
     } else {
         Ok(run!(conn, c => {
-            page_queries!(c, filter, query, sort, after, (offset, fetch), count_rows, load_ids)
+            page_queries!(c, filter, query, sort, after, (offset, fetch), counting, count_rows, load_ids)
         }))
     }
 }
@@ -514,6 +557,7 @@ pub async fn plans(
                     sort,
                     after,
                     (offset, limit),
+                    true,
                     explain_count_pg,
                     explain_pg
                 );
@@ -528,6 +572,7 @@ pub async fn plans(
                     sort,
                     after,
                     (offset, limit),
+                    true,
                     explain_count_sqlite,
                     explain_sqlite
                 );

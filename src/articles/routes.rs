@@ -63,6 +63,11 @@ pub async fn list(
     };
     let sort = after.as_ref().map_or(sort, |key| key.sort);
     let limit = i64::from(page.per_page());
+    let total_key = filter.total_key();
+    let (known_total, ticket) = match &total_key {
+        Some(key) => state.cache.total(key, now),
+        None => (None, None),
+    };
     let found = listing::list(
         &mut conn,
         &filter,
@@ -70,8 +75,12 @@ pub async fn list(
         after.as_ref(),
         (page.offset(), limit),
         shape.columns(),
+        known_total,
     )
     .await?;
+    if let (Some(key), None, Some(ticket)) = (total_key, known_total, ticket) {
+        state.cache.keep_total(key, found.total, ticket, now);
+    }
     let next_cursor = found
         .has_more
         .then(|| found.rows.last().and_then(|row| CursorKey::of(row, sort)))

@@ -21,6 +21,7 @@ pub mod settings;
 pub mod store;
 mod watch;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -94,7 +95,19 @@ struct Inner {
     /// The next go-live time, as read for a stamp (`None` inside: none
     /// scheduled).
     go_live: Option<(Stamp, Option<NaiveDateTime>)>,
+    /// List totals by filter, of the same stamp as the answers.
+    totals: HashMap<String, i64>,
 }
+
+impl Inner {
+    fn clear(&mut self) {
+        self.store.clear();
+        self.totals.clear();
+    }
+}
+
+/// Totals remembered at most (a filter each); past it they start over.
+const MAX_TOTALS: usize = 4096;
 
 impl PublicCache {
     /// A cache of `max_bytes` (0: off) whose stamp follows `db`'s writes.
@@ -114,6 +127,7 @@ impl PublicCache {
                     epoch: 0,
                 },
                 go_live: None,
+                totals: HashMap::new(),
             }),
             wake: Arc::default(),
             keys: keys::KeyMemo::default(),
@@ -153,10 +167,23 @@ impl PublicCache {
     }
 
     fn find(&self, key: &str, now: NaiveDateTime) -> Lookup {
-        let stamp = self.stamp();
         let mut inner = self.inner();
+        let Some(stamp) = self.vouched(&mut inner, now) else {
+            return Lookup::Miss(None);
+        };
+        match inner.store.get(key) {
+            Some(entry) => Lookup::Hit(entry),
+            None => Lookup::Miss(Some(stamp)),
+        }
+    }
+
+    /// The current stamp if stored answers may be used under it as of
+    /// `now`: what was stored under another stamp is dropped first, and a
+    /// scheduled article whose time has come starts a new one.
+    fn vouched(&self, inner: &mut Inner, now: NaiveDateTime) -> Option<Stamp> {
+        let stamp = self.stamp();
         if inner.stamp != stamp {
-            inner.store.clear();
+            inner.clear();
             inner.stamp = stamp;
         }
         match inner.go_live {
@@ -164,21 +191,46 @@ impl PublicCache {
                 if next.is_some_and(|at| now >= at) {
                     // A scheduled article's time has come: a new generation.
                     self.shared.epoch.fetch_add(1, Ordering::AcqRel);
-                    inner.store.clear();
+                    inner.clear();
                     inner.stamp = self.stamp();
                     inner.go_live = None;
                     self.shared.wake.notify_one();
-                    return Lookup::Miss(None);
+                    return None;
                 }
+                Some(stamp)
             }
             _ => {
                 self.shared.wake.notify_one();
-                return Lookup::Miss(None);
+                None
             }
         }
-        match inner.store.get(key) {
-            Some(entry) => Lookup::Hit(entry),
-            None => Lookup::Miss(Some(stamp)),
+    }
+
+    /// A list total counted under the current content for the filter
+    /// `key`, and the stamp to keep a fresh count under (`None`: do not).
+    /// Lists of any caller share these: a total depends on the filter only.
+    pub fn total(&self, key: &str, now: NaiveDateTime) -> (Option<i64>, Option<Stamp>) {
+        if !self.enabled() {
+            return (None, None);
+        }
+        let mut inner = self.inner();
+        let stamp = self.vouched(&mut inner, now);
+        (stamp.and_then(|_| inner.totals.get(key).copied()), stamp)
+    }
+
+    /// Keeps a total counted under `ticket` (see [`PublicCache::store`]).
+    pub fn keep_total(&self, key: String, total: i64, ticket: Stamp, now: NaiveDateTime) {
+        if self.stamp() != ticket {
+            return;
+        }
+        let mut inner = self.inner();
+        let vouched = matches!(inner.go_live, Some((known, next))
+            if known == ticket && next.is_none_or(|at| now < at));
+        if inner.stamp == ticket && vouched {
+            if inner.totals.len() >= MAX_TOTALS {
+                inner.totals.clear();
+            }
+            inner.totals.insert(key, total);
         }
     }
 
@@ -238,7 +290,7 @@ impl PublicCache {
     fn lose_touch(&self) {
         let mut inner = self.inner();
         self.shared.epoch.fetch_add(1, Ordering::AcqRel);
-        inner.store.clear();
+        inner.clear();
         inner.go_live = None;
     }
 }

@@ -12,6 +12,7 @@ use crate::harness::{both_backends, send_json, TestApp};
 both_backends!(
     cached_answers_are_the_handlers_answers,
     writes_are_seen_by_the_next_read,
+    remembered_totals_follow_every_write,
 );
 
 /// Headers a cached answer must repeat exactly.
@@ -231,4 +232,38 @@ async fn writes_are_seen_by_the_next_read(app: TestApp) {
     fixtures::stored_comment(&app, third_id, None, "Gus", "Well said.", "approved").await;
     let (_, comments) = app.public_get(&thread).await;
     assert_eq!(comments["meta"]["total"], 1, "{comments}");
+}
+
+/// List totals are remembered per filter for the current content, for
+/// staff lists too (which the answer cache never holds): every write that
+/// changes a count is seen by the next list.
+async fn remembered_totals_follow_every_write(app: TestApp) {
+    let desk = fixtures::author(&app, "Count Desk").await;
+    let total = |path: &'static str| {
+        let app = &app;
+        async move {
+            let (status, list) = app.admin_get(path).await;
+            assert_eq!(status, 200, "{list}");
+            let staff = list["meta"]["total"].as_i64().unwrap();
+            let (_, list) = app.public_get(path).await;
+            (staff, list["meta"]["total"].as_i64())
+        }
+    };
+    let drafts = "/api/v1/articles?status=draft&per_page=1";
+    let public = "/api/v1/articles?per_page=1";
+    assert_eq!(total(public).await, (0, Some(0)));
+    let first = fixtures::draft(&app, &desk["id"], "One", &[]).await;
+    fixtures::draft(&app, &desk["id"], "Two", &[]).await;
+    for _ in 0..2 {
+        assert_eq!(total(drafts).await.0, 2);
+        assert_eq!(total(public).await, (0, Some(0)));
+    }
+    fixtures::publish(&app, &first["id"]).await;
+    assert_eq!(total(drafts).await.0, 1);
+    assert_eq!(total(public).await, (1, Some(1)));
+    let (status, _) =
+        send_json(app.admin(Method::DELETE, &format!("/api/v1/articles/{}", first["id"]))).await;
+    assert_eq!(status, 204);
+    assert_eq!(total(public).await, (0, Some(0)));
+    assert_eq!(total(drafts).await.0, 1);
 }
