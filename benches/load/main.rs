@@ -97,6 +97,8 @@ struct Measured {
     p50: f64,
     p99: f64,
     per_sec: f64,
+    /// Answers other than 200 at full concurrency.
+    failed: usize,
     cpu_us: f64,
     db_cpu_us: f64,
     rss_mb: f64,
@@ -161,48 +163,42 @@ fn client(connections: usize) -> reqwest::Client {
         .expect("client")
 }
 
-/// Runs every scenario against `server`.
+/// Runs one scenario against `server`: a warm-up, latency at one
+/// connection, then throughput with the CPU time it took.
 async fn measure(
     server: &Server,
-    scenarios: &[Scenario],
+    scenario: &Scenario,
     settings: &Settings,
     pg: Option<(&str, &str)>,
-) -> Vec<Measured> {
+) -> Measured {
     let client = client(settings.concurrency);
-    let mut out = Vec::new();
-    for s in scenarios {
-        let urls: Vec<String> = s
-            .paths
-            .iter()
-            .map(|p| format!("{}{p}", server.base))
-            .collect();
-        let warm = settings.window.min(Duration::from_secs(1));
-        driver::throughput(&client, &urls, warm, settings.concurrency).await;
-        let (p50, p99) = driver::latency(&client, &urls, settings.window).await;
-        let backends = match pg {
-            Some((admin, db)) => seed::pg_backend_pids(admin, db).await,
-            None => Vec::new(),
-        };
-        let db_cpu = || backends.iter().map(|p| cpu_secs(*p)).sum::<f64>();
-        let (cpu0, db0) = (cpu_secs(server.pid()), db_cpu());
-        let (requests, secs) =
-            driver::throughput(&client, &urls, settings.window, settings.concurrency).await;
-        let (cpu1, db1) = (cpu_secs(server.pid()), db_cpu());
-        let m = Measured {
-            p50,
-            p99,
-            per_sec: requests as f64 / secs,
-            cpu_us: (cpu1 - cpu0) * 1e6 / requests as f64,
-            db_cpu_us: (db1 - db0) * 1e6 / requests as f64,
-            rss_mb: mem_mb(server.pid(), "VmRSS"),
-        };
-        eprintln!(
-            "    {:<40} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>7.0} req/s  CPU {:>7.0} µs/req",
-            s.name, m.p50, m.p99, m.per_sec, m.cpu_us
-        );
-        out.push(m);
+    let urls: Vec<String> = scenario
+        .paths
+        .iter()
+        .map(|p| format!("{}{p}", server.base))
+        .collect();
+    let warm = settings.window.min(Duration::from_secs(1));
+    driver::throughput(&client, &urls, warm, settings.concurrency).await;
+    let (p50, p99) = driver::latency(&client, &urls, settings.window).await;
+    let backends = match pg {
+        Some((admin, db)) => seed::pg_backend_pids(admin, db).await,
+        None => Vec::new(),
+    };
+    let db_cpu = || backends.iter().map(|p| cpu_secs(*p)).sum::<f64>();
+    let (cpu0, db0) = (cpu_secs(server.pid()), db_cpu());
+    let (ok, failed, secs) =
+        driver::throughput(&client, &urls, settings.window, settings.concurrency).await;
+    let (cpu1, db1) = (cpu_secs(server.pid()), db_cpu());
+    let answered = (ok + failed).max(1) as f64;
+    Measured {
+        p50,
+        p99,
+        per_sec: ok as f64 / secs,
+        failed,
+        cpu_us: (cpu1 - cpu0) * 1e6 / answered,
+        db_cpu_us: (db1 - db0) * 1e6 / answered,
+        rss_mb: mem_mb(server.pid(), "VmRSS"),
     }
-    out
 }
 
 fn migrate(url: &str) {
@@ -267,18 +263,15 @@ async fn run_backend(backend: &str, settings: &Settings, corpus: &Corpus) {
     }
     let pg = (backend == "postgres").then_some((settings.admin_url.as_str(), pg_database.as_str()));
 
-    let service = Server::service(&url, settings.workers).await;
-    let (deep_page, deep_cursor) = deep_position(&service, corpus.docs.len()).await;
-    let scenarios = scenarios(corpus, deep_page, &deep_cursor);
-    eprintln!("  service (pid {})", service.pid());
-    let s = measure(&service, &scenarios, settings, pg).await;
-    let s_hwm = mem_mb(service.pid(), "VmHWM");
-
+    // The baseline's additions live in a table of their own, which the
+    // service never reads: both servers run side by side and each scenario
+    // is measured on one, then the other.
     if backend == "postgres" {
         seed::pg_baseline_extras(&url, corpus).await;
     } else {
         tokio::task::block_in_place(|| seed::sqlite_baseline_extras(&url, corpus));
     }
+    let service = Server::service(&url, settings.workers).await;
     // As many database connections as the service: its pool on
     // PostgreSQL, its readers on SQLite.
     let pool = env_or(
@@ -286,8 +279,36 @@ async fn run_backend(backend: &str, settings: &Settings, corpus: &Corpus) {
         if backend == "postgres" { 10 } else { 4 },
     );
     let baseline = Server::baseline(backend, &url, settings.workers, pool).await;
-    eprintln!("  baseline (pid {})", baseline.pid());
-    let b = measure(&baseline, &scenarios, settings, pg).await;
+    let (deep_page, deep_cursor) = deep_position(&service, corpus.docs.len()).await;
+    let scenarios = scenarios(corpus, deep_page, &deep_cursor);
+    eprintln!(
+        "  service pid {}, baseline pid {}",
+        service.pid(),
+        baseline.pid()
+    );
+    let (mut s, mut b) = (Vec::new(), Vec::new());
+    for sc in &scenarios {
+        let ms = measure(&service, sc, settings, pg).await;
+        let mb = measure(&baseline, sc, settings, pg).await;
+        eprintln!(
+            "    {:<36} p50 {:>7.2} / {:>7.2} ms   {:>6.0} / {:>6.0} req/s   CPU {:>6.0} / {:>6.0} µs/req{}",
+            sc.name,
+            ms.p50,
+            mb.p50,
+            ms.per_sec,
+            mb.per_sec,
+            ms.cpu_us,
+            mb.cpu_us,
+            if ms.failed + mb.failed > 0 {
+                format!("   failed {} / {}", ms.failed, mb.failed)
+            } else {
+                String::new()
+            }
+        );
+        s.push(ms);
+        b.push(mb);
+    }
+    let s_hwm = mem_mb(service.pid(), "VmHWM");
     let b_hwm = mem_mb(baseline.pid(), "VmHWM");
 
     let client = client(1);
@@ -347,12 +368,12 @@ fn print_table(
         settings.workers
     );
     let db_col = backend == "postgres";
-    print!("| scenario | rows | same answer | p50 ms service / baseline | × | p99 ms service / baseline | req/s service / baseline | × | CPU µs/req service / baseline | × |");
+    print!("| scenario | rows | same answer | p50 ms service / baseline | × | p99 ms service / baseline | req/s service / baseline | × | failed | CPU µs/req service / baseline | × |");
     if db_col {
         print!(" PostgreSQL CPU µs/req service / baseline |");
     }
     println!(" RSS MB service / baseline |");
-    print!("|---|---|---|---|---|---|---|---|---|---|");
+    print!("|---|---|---|---|---|---|---|---|---|---|---|");
     if db_col {
         print!("---|");
     }
@@ -360,7 +381,7 @@ fn print_table(
     for (i, sc) in scenarios.iter().enumerate() {
         let (s, b) = (s[i], b[i]);
         print!(
-            "| {} | {} | {} | {:.2} / {:.2} | **{:.1}** | {:.2} / {:.2} | {:.0} / {:.0} | **{:.2}** | {:.0} / {:.0} | **{:.1}** |",
+            "| {} | {} | {} | {:.2} / {:.2} | **{:.1}** | {:.2} / {:.2} | {:.0} / {:.0} | **{:.2}** | {} / {} | {:.0} / {:.0} | **{:.1}** |",
             sc.name,
             answers[i].0,
             if answers[i].1 { "yes" } else { "**no**" },
@@ -372,6 +393,8 @@ fn print_table(
             s.per_sec,
             b.per_sec,
             s.per_sec / b.per_sec,
+            s.failed,
+            b.failed,
             s.cpu_us,
             b.cpu_us,
             s.cpu_us / b.cpu_us,

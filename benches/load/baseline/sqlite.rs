@@ -1,9 +1,10 @@
 //! SQLite: synchronous Diesel connections with raw SQL on the blocking
 //! thread pool, as many as the service has readers and with its settings
 //! (WAL, 2 MiB page cache, no memory map). A page is found on ids alone
-//! (the partial index `bench_public_idx` in list order, the service's FTS5
-//! table for a search, `article_tags` for a tag), then only its rows are
-//! read; authors and tags of a page take one query each.
+//! (one ordered range of `articles_status_published_at_idx` per visible
+//! status, merged; the service's FTS5 table for a search; `article_tags`
+//! for a tag), then only its rows are read; authors and tags of a page take
+//! one query each.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,8 @@ use tokio::sync::Semaphore;
 use super::{ArticleOut, AuthorOut, Filter, Found, ListReq, Start, TagOut};
 
 const VISIBLE: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?";
+/// [`VISIBLE`] with the instant as the second bound value.
+const VISIBLE_2: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?2";
 
 const COLUMNS: &str = "a.id, a.slug, a.title, coalesce(a.excerpt, e.excerpt, '') AS excerpt, \
     a.body, a.body_html, a.publish_at, a.published_at, a.author_id, a.featured_image_url, \
@@ -219,9 +222,9 @@ fn fts5_match(words: &[String]) -> String {
 fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
     let now = now();
     let (keyset, at, id) = match req.start {
-        Start::After(at, id) => ("AND (k, id) < (?, ?)", at, id),
+        Start::After(at, id) => ("AND (a.published_at, a.id) < (?2, ?3)", at, id),
         // The same binds either way: two placeholders that filter nothing.
-        Start::Offset(_) => ("AND ? IS NOT NULL AND ? IS NOT NULL", now, 0),
+        Start::Offset(_) => ("AND ?2 IS NOT NULL AND ?3 IS NOT NULL", now, 0),
     };
     let offset = match req.start {
         Start::Offset(o) => o,
@@ -229,15 +232,26 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
     };
     let (ids, total): (Vec<i64>, i64) = match &req.filter {
         Filter::All => {
+            // Published, or scheduled and due: one ordered index range per
+            // status, merged; each needs at most offset + fetch rows.
+            let branch = |status: &str| {
+                format!(
+                    "SELECT * FROM (SELECT a.id, a.published_at AS k FROM articles a \
+                     WHERE a.status = '{status}' AND a.published_at <= ?1 {keyset} \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT ?5)"
+                )
+            };
             let sql = format!(
-                "SELECT id, 0 AS n FROM (SELECT a.id, a.published_at AS k FROM articles a \
-                 WHERE {VISIBLE}) WHERE 1 {keyset} ORDER BY k DESC, id DESC LIMIT ? OFFSET ?"
+                "SELECT id, 0 AS n FROM ({} UNION ALL {}) ORDER BY k DESC, id DESC LIMIT ?4 OFFSET ?6",
+                branch("published"),
+                branch("scheduled")
             );
             let rows: Vec<IdRow> = diesel::sql_query(sql)
                 .bind::<Timestamp, _>(now)
                 .bind::<Timestamp, _>(at)
                 .bind::<BigInt, _>(id)
                 .bind::<BigInt, _>(req.fetch)
+                .bind::<BigInt, _>(req.fetch + offset)
                 .bind::<BigInt, _>(offset)
                 .load(c)
                 .expect("page ids");
@@ -255,7 +269,7 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
                     format!(
                         "SELECT a.id, a.published_at AS k FROM article_tags x \
                          JOIN articles a ON a.id = x.article_id \
-                         WHERE x.tag_id = (SELECT id FROM tags WHERE slug = ?) AND {VISIBLE}"
+                         WHERE x.tag_id = (SELECT id FROM tags WHERE slug = ?1) AND {VISIBLE_2}"
                     ),
                     slug.clone(),
                 ),
@@ -269,16 +283,21 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
                         format!(
                             "SELECT a.id, {key} AS k FROM articles_search \
                              JOIN articles a ON a.id = articles_search.rowid \
-                             WHERE articles_search MATCH ? AND {VISIBLE}"
+                             WHERE articles_search MATCH ?1 AND {VISIBLE_2}"
                         ),
                         fts5_match(words),
                     )
                 }
                 Filter::All => unreachable!(),
             };
+            // One pass over the matches gives the page and the total.
+            let keyset = match req.start {
+                Start::After(..) => "AND (k, id) < (?3, ?4)",
+                Start::Offset(_) => "AND ?3 IS NOT NULL AND ?4 IS NOT NULL",
+            };
             let sql = format!(
                 "WITH m AS MATERIALIZED ({m}) SELECT id, (SELECT count(*) FROM m) AS n FROM m \
-                 WHERE 1 {keyset} ORDER BY k DESC, id DESC LIMIT ? OFFSET ?"
+                 WHERE 1 {keyset} ORDER BY k DESC, id DESC LIMIT ?5 OFFSET ?6"
             );
             let rows: Vec<IdRow> = diesel::sql_query(sql)
                 .bind::<Text, _>(&value)
