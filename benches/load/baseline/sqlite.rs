@@ -1,10 +1,10 @@
 //! SQLite: synchronous Diesel connections with raw SQL on the blocking
 //! thread pool, as many as the service has readers and with its settings
 //! (WAL, 2 MiB page cache, no memory map). A page is found on ids alone
-//! (one ordered range of `articles_status_published_at_idx` per visible
-//! status, merged; the service's FTS5 table for a search; `article_tags`
-//! for a tag), then only its rows are read; authors and tags of a page take
-//! one query each.
+//! (one ordered range of the covering `articles_status_published_at_idx`
+//! per visible status, merged, checking ids against the set a tag or the
+//! service's FTS5 table gives, found once per statement), then only its
+//! rows are read; authors and tags of a page take one query each.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -230,19 +230,47 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
         Start::Offset(o) => o,
         Start::After(..) => 0,
     };
+    let is_search = matches!(req.filter, Filter::Search(_));
     let (ids, total): (Vec<i64>, i64) = match &req.filter {
-        Filter::All => {
-            // Published, or scheduled and due: one ordered index range per
-            // status, merged; each needs at most offset + fetch rows.
+        Filter::All | Filter::Tag(_) | Filter::Search(_) if !(req.rank && is_search) => {
+            // Published, or scheduled and due: one ordered range of the
+            // covering index per status, merged; each needs at most offset
+            // + fetch rows. A tag or a search is a set of ids checked on
+            // the way, so no article row is read (its status and date lie
+            // after the body, behind overflow pages).
+            // The set (tag or search) is found once, in a materialized CTE
+            // that the page and the total both read.
+            let (with, value) = match &req.filter {
+                Filter::All => ("WITH s(id) AS (SELECT ?7)".to_owned(), String::new()),
+                Filter::Tag(slug) => (
+                    "WITH s AS MATERIALIZED (SELECT article_id AS id FROM article_tags \
+                     WHERE tag_id = (SELECT id FROM tags WHERE slug = ?7))"
+                        .to_owned(),
+                    slug.clone(),
+                ),
+                Filter::Search(words) => (
+                    "WITH s AS MATERIALIZED (SELECT rowid AS id FROM articles_search \
+                     WHERE articles_search MATCH ?7)"
+                        .to_owned(),
+                    fts5_match(words),
+                ),
+            };
+            let set = if matches!(req.filter, Filter::All) {
+                ""
+            } else {
+                "AND a.id IN s"
+            };
             let branch = |status: &str| {
                 format!(
                     "SELECT * FROM (SELECT a.id, a.published_at AS k FROM articles a \
-                     WHERE a.status = '{status}' AND a.published_at <= ?1 {keyset} \
+                     WHERE a.status = '{status}' AND a.published_at <= ?1 {keyset} {set} \
                      ORDER BY a.published_at DESC, a.id DESC LIMIT ?5)"
                 )
             };
             let sql = format!(
-                "SELECT id, 0 AS n FROM ({} UNION ALL {}) ORDER BY k DESC, id DESC LIMIT ?4 OFFSET ?6",
+                "{with} SELECT id, (SELECT count(*) FROM articles a \
+                   WHERE a.status IN ('published', 'scheduled') AND a.published_at <= ?1 {set}) AS n \
+                 FROM ({} UNION ALL {}) ORDER BY k DESC, id DESC LIMIT ?4 OFFSET ?6",
                 branch("published"),
                 branch("scheduled")
             );
@@ -253,17 +281,29 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
                 .bind::<BigInt, _>(req.fetch)
                 .bind::<BigInt, _>(req.fetch + offset)
                 .bind::<BigInt, _>(offset)
+                .bind::<Text, _>(&value)
                 .load(c)
                 .expect("page ids");
-            let total: Count = diesel::sql_query(format!(
-                "SELECT count(*) AS n FROM articles a WHERE {VISIBLE}"
-            ))
-            .bind::<Timestamp, _>(now)
-            .get_result(c)
-            .expect("total");
-            (rows.into_iter().map(|r| r.id).collect(), total.n)
+            let total = match rows.first() {
+                Some(r) => r.n,
+                None => {
+                    let count: Count = diesel::sql_query(format!(
+                        "{} SELECT count(*) AS n FROM articles a \
+                         WHERE a.status IN ('published', 'scheduled') AND a.published_at <= ?1 {set}",
+                        with.replace("?7", "?2")
+                    ))
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Text, _>(&value)
+                    .get_result(c)
+                    .expect("total");
+                    count.n
+                }
+            };
+            (rows.into_iter().map(|r| r.id).collect(), total)
         }
-        Filter::Tag(_) | Filter::Search(_) => {
+        // Search by relevance: bm25() needs the FTS5 row, so one pass over
+        // the matches gives the page and the total.
+        _ => {
             let (m, value) = match &req.filter {
                 Filter::Tag(slug) => (
                     format!(
