@@ -344,7 +344,7 @@ async fn run_backend(backend: &str, settings: &Settings, corpus: &Corpus) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn print_table(
     backend: &str,
     settings: &Settings,
