@@ -1,22 +1,31 @@
-//! Load benchmark: the real service against a bare actix-web handler that
-//! runs the same queries (the same model functions) and writes the same
-//! JSON, in one process, on one PostgreSQL database seeded with
-//! BENCH_ARTICLES published articles. Reports throughput ratios (the median
-//! of BENCH_ROUNDS alternating rounds), p50/p99 latency, cursor depth cost
-//! and RSS.
+//! Load benchmark against the limit: the real service (the release `cms
+//! serve`, a child process) against an independent baseline (this binary
+//! re-run as a minimal actix-web server with the best queries we could
+//! write for the same answers, see `baseline/`), on PostgreSQL and SQLite,
+//! over a realistic corpus of BENCH_ARTICLES published articles seeded with
+//! direct SQL.
 //!
-//!   cargo bench --bench load        (needs PostgreSQL at TEST_DATABASE_URL)
+//! For each scenario and each server: p50/p99 at one connection, requests
+//! per second at BENCH_CONCURRENCY closed-loop connections, the server's CPU
+//! per request (and PostgreSQL's), its RSS; then whether both gave the same
+//! answer. One Markdown table per backend. See docs/benchmarks.md.
+//!
+//!   cargo bench --bench load
+//!   BENCH_BACKEND=sqlite BENCH_ARTICLES=1000 cargo bench --bench load
 
 mod baseline;
+mod check;
+mod corpus;
 mod driver;
 mod seed;
+mod server;
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
-use cms::config::Config;
-use cms::startup::Application;
-use driver::{drive, Stats};
+use corpus::Corpus;
+use server::{cpu_secs, mem_mb, Server};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -25,143 +34,378 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let articles: i64 = env_or("BENCH_ARTICLES", 10_000);
-    let secs: u64 = env_or("BENCH_SECS", 5);
-    let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
-    let rounds: usize = env_or("BENCH_ROUNDS", 5).max(1);
-    let admin_url = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let database = format!("cms_bench_{}", std::process::id());
-    let url = seed::create_database(&admin_url, &database).await;
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("baseline") {
+        baseline::run(&args[2..]);
+        return;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(bench());
+}
 
-    let env: HashMap<&str, String> = [
-        ("DATABASE_URL", url.clone()),
-        ("BIND_ADDR", "127.0.0.1:0".to_owned()),
-        ("WORKERS", "1".to_owned()),
-        ("LOG_FILTER", "error".to_owned()),
-        (
-            "JWT_SECRET",
-            "bench-secret-bench-secret-bench-secret-0123".to_owned(),
+struct Settings {
+    articles: usize,
+    window: Duration,
+    concurrency: usize,
+    workers: usize,
+    admin_url: String,
+}
+
+async fn bench() {
+    let settings = Settings {
+        articles: env_or("BENCH_ARTICLES", 10_000),
+        window: Duration::from_secs_f64(env_or("BENCH_SECS", 3.0)),
+        concurrency: env_or("BENCH_CONCURRENCY", 64),
+        workers: env_or("WORKERS", 2),
+        admin_url: std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
+    };
+    let backends: Vec<&str> = match std::env::var("BENCH_BACKEND").as_deref() {
+        Ok("postgres") => vec!["postgres"],
+        Ok("sqlite") => vec!["sqlite"],
+        _ => vec!["postgres", "sqlite"],
+    };
+    let started = Instant::now();
+    let corpus = corpus::generate(settings.articles, chrono::Utc::now().naive_utc());
+    let chars: usize = corpus.docs.iter().map(|d| d.body.len()).sum();
+    eprintln!(
+        "corpus: {} articles, {} MB of Markdown, generated and rendered in {:.1} s; \
+         rare word `{}` in {}, common word `{}` in {}, tag `{}` on {}",
+        corpus.docs.len(),
+        chars / 1_000_000,
+        started.elapsed().as_secs_f64(),
+        corpus.rare_word.0,
+        corpus.rare_word.1,
+        corpus.common_word.0,
+        corpus.common_word.1,
+        corpus.middle_tag.0,
+        corpus.middle_tag.1,
+    );
+    for backend in backends {
+        run_backend(backend, &settings, &corpus).await;
+    }
+}
+
+/// What one server did in one scenario.
+#[derive(Default, Clone, Copy)]
+struct Measured {
+    p50: f64,
+    p99: f64,
+    per_sec: f64,
+    /// Answers other than 200 at full concurrency.
+    failed: usize,
+    cpu_us: f64,
+    db_cpu_us: f64,
+    rss_mb: f64,
+}
+
+struct Scenario {
+    name: String,
+    paths: Vec<String>,
+}
+
+fn scenarios(corpus: &Corpus, deep_page: usize, deep_cursor: &str) -> Vec<Scenario> {
+    let list = "/api/v1/articles?per_page=20";
+    let step = (corpus.docs.len() / 500).max(1);
+    let slugs = corpus
+        .docs
+        .iter()
+        .step_by(step)
+        .map(|d| format!("/api/v1/articles/{}", d.slug))
+        .collect();
+    let one = |name: String, path: String| Scenario {
+        name,
+        paths: vec![path],
+    };
+    vec![
+        Scenario {
+            name: "item by slug (500 slugs)".to_owned(),
+            paths: slugs,
+        },
+        one("list 20".to_owned(), list.to_owned()),
+        one(
+            "list 20, include=author,tags".to_owned(),
+            format!("{list}&include=author,tags"),
+        ),
+        one(
+            format!("page {deep_page} (80% deep)"),
+            format!("{list}&page={deep_page}"),
+        ),
+        one(
+            "cursor 80% deep".to_owned(),
+            format!("{list}&cursor={deep_cursor}"),
+        ),
+        one(
+            format!("search rare word ({} articles)", corpus.rare_word.1),
+            format!("{list}&q={}", corpus.rare_word.0),
+        ),
+        one(
+            format!("search common word ({} articles)", corpus.common_word.1),
+            format!("{list}&q={}", corpus.common_word.0),
+        ),
+        one(
+            format!("tag ({} articles)", corpus.middle_tag.1),
+            format!("{list}&tag={}", corpus.middle_tag.0),
         ),
     ]
-    .into_iter()
-    .collect();
-    let config = Config::from_lookup(|k| env.get(k).cloned()).expect("bench configuration");
-    let app = Application::build(config).await.expect("service starts");
-    let service = format!("http://127.0.0.1:{}", app.port());
-    let db = app.state().db.clone();
-    let server = app.into_server();
-    let service_handle = server.handle();
-    tokio::spawn(server);
-    let (bare_port, bare_handle) = baseline::start(db.clone());
-    let bare = format!("http://127.0.0.1:{bare_port}");
+}
 
-    let slugs = seed::seed(&url, articles).await;
-    println!(
-        "seeded {articles} published articles (50 authors, 20 tags, 2 tags each) in {database}"
-    );
-    println!("load: {concurrency} concurrent connections, {secs} s per measurement, 1 server worker each\n");
-
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency)
+fn client(connections: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .timeout(Duration::from_secs(120))
         .build()
-        .expect("client");
-    let window = Duration::from_secs(secs);
-    let by_slug = |base: &str, prefix: &str| -> Vec<String> {
-        slugs.iter().map(|s| format!("{base}{prefix}{s}")).collect()
+        .expect("client")
+}
+
+/// Runs one scenario against `server`: a warm-up, latency at one
+/// connection, then throughput with the CPU time it took.
+async fn measure(
+    server: &Server,
+    scenario: &Scenario,
+    settings: &Settings,
+    pg: Option<(&str, &str)>,
+) -> Measured {
+    let client = client(settings.concurrency);
+    let urls: Vec<String> = scenario
+        .paths
+        .iter()
+        .map(|p| format!("{}{p}", server.base))
+        .collect();
+    let warm = settings.window.min(Duration::from_secs(1));
+    driver::throughput(&client, &urls, warm, settings.concurrency).await;
+    let (p50, p99) = driver::latency(&client, &urls, settings.window).await;
+    let backends = match pg {
+        Some((admin, db)) => seed::pg_backend_pids(admin, db).await,
+        None => Vec::new(),
     };
-    let scenarios = [
-        (
-            "GET /api/v1/articles/{slug}",
-            by_slug(&service, "/api/v1/articles/"),
-            by_slug(&bare, "/article/"),
-        ),
-        (
-            "GET /api/v1/articles?per_page=20&include=author,tags",
-            vec![format!(
-                "{service}/api/v1/articles?per_page=20&include=author,tags"
-            )],
-            vec![format!("{bare}/articles")],
-        ),
-        (
-            "GET /api/v1/articles?q=story+123 (11 matches)",
-            vec![format!("{service}/api/v1/articles?q=story+123")],
-            vec![format!("{bare}/search/story%20123")],
-        ),
-    ];
-    println!("| endpoint | service req/s | bare req/s | ratio | service p50 / p99 ms | bare p50 / p99 ms | bytes (service / bare) |");
-    println!("|---|---|---|---|---|---|---|");
-    for (name, service_urls, bare_urls) in scenarios {
-        // Warm both up, then alternate bare and service for `rounds` rounds
-        // and report the round with the median ratio (one noisy window on a
-        // shared 2-core machine moves a single ratio by ±15%).
-        drive(&client, &bare_urls, Duration::from_secs(1), concurrency).await;
-        drive(&client, &service_urls, Duration::from_secs(1), concurrency).await;
-        let mut measured: Vec<(Stats, Stats)> = Vec::with_capacity(rounds);
-        for _ in 0..rounds {
-            let b: Stats = drive(&client, &bare_urls, window, concurrency).await;
-            let s: Stats = drive(&client, &service_urls, window, concurrency).await;
-            measured.push((s, b));
-        }
-        measured.sort_by(|(s1, b1), (s2, b2)| {
-            (s1.per_sec / b1.per_sec).total_cmp(&(s2.per_sec / b2.per_sec))
+    let db_cpu = || backends.iter().map(|p| cpu_secs(*p)).sum::<f64>();
+    let (cpu0, db0) = (cpu_secs(server.pid()), db_cpu());
+    let (ok, failed, secs) =
+        driver::throughput(&client, &urls, settings.window, settings.concurrency).await;
+    let (cpu1, db1) = (cpu_secs(server.pid()), db_cpu());
+    let answered = (ok + failed).max(1) as f64;
+    Measured {
+        p50,
+        p99,
+        per_sec: ok as f64 / secs,
+        failed,
+        cpu_us: (cpu1 - cpu0) * 1e6 / answered,
+        db_cpu_us: (db1 - db0) * 1e6 / answered,
+        rss_mb: mem_mb(server.pid(), "VmRSS"),
+    }
+}
+
+fn migrate(url: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_cms"))
+        .arg("migrate")
+        .env_clear()
+        .env("DATABASE_URL", url)
+        .env("LOG_FILTER", "error")
+        .env("JWT_SECRET", "bench-secret-bench-secret-bench-secret-0123")
+        .status()
+        .expect("run cms migrate");
+    assert!(status.success(), "cms migrate failed");
+}
+
+/// Where a deep page starts: page 80% down the list, and the cursor the
+/// service gives for the same position (the next cursor of the page
+/// before).
+async fn deep_position(service: &Server, articles: usize) -> (usize, String) {
+    let page = (articles * 4 / 5 / 20).max(2);
+    let url = format!(
+        "{}/api/v1/articles?per_page=20&page={}",
+        service.base,
+        page - 1
+    );
+    let before: serde_json::Value = client(1)
+        .get(url)
+        .send()
+        .await
+        .expect("page before the deep page")
+        .json()
+        .await
+        .expect("json");
+    let cursor = before["meta"]["next_cursor"]
+        .as_str()
+        .expect("a next cursor")
+        .to_owned();
+    (page, cursor)
+}
+
+async fn run_backend(backend: &str, settings: &Settings, corpus: &Corpus) {
+    let pg_database = format!("cms_bench_{}", std::process::id());
+    let mut sqlite_dir: Option<PathBuf> = None;
+    let mut _guard = None;
+    let url = if backend == "postgres" {
+        let url = seed::pg_create(&settings.admin_url, &pg_database).await;
+        _guard = Some(seed::PgGuard {
+            admin_url: settings.admin_url.clone(),
+            database: pg_database.clone(),
         });
-        let ratios: Vec<String> = measured
-            .iter()
-            .map(|(s, b)| format!("{:.2}", s.per_sec / b.per_sec))
-            .collect();
-        let (s, b) = measured.swap_remove(rounds / 2);
+        url
+    } else {
+        let (dir, url) = seed::sqlite_create();
+        sqlite_dir = Some(dir);
+        url
+    };
+    eprintln!("{backend}: migrating and seeding");
+    migrate(&url);
+    if backend == "postgres" {
+        seed::pg_seed(&url, corpus).await;
+    } else {
+        tokio::task::block_in_place(|| seed::sqlite_seed(&url, corpus));
+    }
+    let pg = (backend == "postgres").then_some((settings.admin_url.as_str(), pg_database.as_str()));
+
+    // The baseline's additions live in a table of their own, which the
+    // service never reads: both servers run side by side and each scenario
+    // is measured on one, then the other.
+    if backend == "postgres" {
+        seed::pg_baseline_extras(&url, corpus).await;
+    } else {
+        tokio::task::block_in_place(|| seed::sqlite_baseline_extras(&url, corpus));
+    }
+    let service = Server::service(&url, settings.workers).await;
+    // As many database connections as the service: its pool on
+    // PostgreSQL, its readers on SQLite.
+    let pool = env_or(
+        "DATABASE_POOL_SIZE",
+        if backend == "postgres" { 10 } else { 4 },
+    );
+    let baseline = Server::baseline(backend, &url, settings.workers, pool).await;
+    let (deep_page, deep_cursor) = deep_position(&service, corpus.docs.len()).await;
+    let scenarios = scenarios(corpus, deep_page, &deep_cursor);
+    eprintln!(
+        "  service pid {}, baseline pid {}",
+        service.pid(),
+        baseline.pid()
+    );
+    let (mut s, mut b) = (Vec::new(), Vec::new());
+    for sc in &scenarios {
+        let ms = measure(&service, sc, settings, pg).await;
+        let mb = measure(&baseline, sc, settings, pg).await;
         eprintln!(
-            "{name}: ratios of the {rounds} rounds {}",
-            ratios.join(", ")
+            "    {:<36} p50 {:>7.2} / {:>7.2} ms   {:>6.0} / {:>6.0} req/s   CPU {:>6.0} / {:>6.0} µs/req{}",
+            sc.name,
+            ms.p50,
+            mb.p50,
+            ms.per_sec,
+            mb.per_sec,
+            ms.cpu_us,
+            mb.cpu_us,
+            if ms.failed + mb.failed > 0 {
+                format!("   failed {} / {}", ms.failed, mb.failed)
+            } else {
+                String::new()
+            }
         );
-        println!(
-            "| `{name}` | {:.0} | {:.0} | **{:.2}** | {:.2} / {:.2} | {:.2} / {:.2} | {} / {} |",
+        s.push(ms);
+        b.push(mb);
+    }
+    let s_hwm = mem_mb(service.pid(), "VmHWM");
+    let b_hwm = mem_mb(baseline.pid(), "VmHWM");
+
+    let client = client(1);
+    let mut answers = Vec::new();
+    for sc in &scenarios {
+        let mut summary = String::new();
+        let mut problems = Vec::new();
+        for path in sc.paths.iter().take(5) {
+            let (s, p) = check::compare(&client, &service.base, &baseline.base, path).await;
+            summary = s;
+            problems.extend(p.into_iter().map(|p| format!("{path}: {p}")));
+        }
+        for p in &problems {
+            eprintln!("WARNING: {}: the baseline's answer differs: {p}", sc.name);
+        }
+        answers.push((summary, problems.is_empty()));
+    }
+    print_table(
+        backend,
+        settings,
+        corpus,
+        &scenarios,
+        &s,
+        &b,
+        &answers,
+        (s_hwm, b_hwm),
+    );
+
+    drop(service);
+    drop(baseline);
+    if let Some(dir) = sqlite_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[expect(clippy::too_many_arguments)]
+fn print_table(
+    backend: &str,
+    settings: &Settings,
+    corpus: &Corpus,
+    scenarios: &[Scenario],
+    s: &[Measured],
+    b: &[Measured],
+    answers: &[(String, bool)],
+    hwm: (f64, f64),
+) {
+    let name = if backend == "postgres" {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "\n### {name}, {} articles ({} s per measurement, {} connections, {} workers each)\n",
+        corpus.docs.len(),
+        settings.window.as_secs_f64(),
+        settings.concurrency,
+        settings.workers
+    );
+    let db_col = backend == "postgres";
+    print!("| scenario | rows | same answer | p50 ms service / baseline | × | p99 ms service / baseline | req/s service / baseline | × | failed | CPU µs/req service / baseline | × |");
+    if db_col {
+        print!(" PostgreSQL CPU µs/req service / baseline |");
+    }
+    println!(" RSS MB service / baseline |");
+    print!("|---|---|---|---|---|---|---|---|---|---|---|");
+    if db_col {
+        print!("---|");
+    }
+    println!("---|");
+    for (i, sc) in scenarios.iter().enumerate() {
+        let (s, b) = (s[i], b[i]);
+        print!(
+            "| {} | {} | {} | {:.2} / {:.2} | **{:.1}** | {:.2} / {:.2} | {:.0} / {:.0} | **{:.2}** | {} / {} | {:.0} / {:.0} | **{:.1}** |",
+            sc.name,
+            answers[i].0,
+            if answers[i].1 { "yes" } else { "**no**" },
+            s.p50,
+            b.p50,
+            s.p50 / b.p50,
+            s.p99,
+            b.p99,
             s.per_sec,
             b.per_sec,
             s.per_sec / b.per_sec,
-            s.p50_ms,
-            s.p99_ms,
-            b.p50_ms,
-            b.p99_ms,
-            s.bytes,
-            b.bytes
+            s.failed,
+            b.failed,
+            s.cpu_us,
+            b.cpu_us,
+            s.cpu_us / b.cpu_us,
         );
-    }
-
-    // Deep pages: a cursor 80% into the list against page 1, sequentially.
-    let deep = seed::cursor_at(&url, articles * 4 / 5).await;
-    let first = format!("{service}/api/v1/articles?per_page=20");
-    let by_cursor = format!("{service}/api/v1/articles?per_page=20&cursor={deep}");
-    let by_offset = format!(
-        "{service}/api/v1/articles?per_page=20&page={}",
-        articles * 4 / 5 / 20
-    );
-    let one = Duration::from_secs(secs.div_ceil(2));
-    let p1 = drive(&client, std::slice::from_ref(&first), one, 1).await;
-    let pc = drive(&client, std::slice::from_ref(&by_cursor), one, 1).await;
-    let po = drive(&client, std::slice::from_ref(&by_offset), one, 1).await;
-    println!("\n| list page (one client) | mean ms | vs page 1 |\n|---|---|---|");
-    for (label, st) in [
-        ("page 1", &p1),
-        ("row 80% by cursor", &pc),
-        ("row 80% by page number", &po),
-    ] {
-        println!(
-            "| {label} | {:.2} | {:.2} |",
-            st.mean_ms,
-            st.mean_ms / p1.mean_ms
-        );
+        if db_col {
+            print!(" {:.0} / {:.0} |", s.db_cpu_us, b.db_cpu_us);
+        }
+        println!(" {:.0} / {:.0} |", s.rss_mb, b.rss_mb);
     }
     println!(
-        "\nprocess RSS after the runs (service + bare server + load generator): {} MB",
-        driver::rss_mb()
+        "\nPeak RSS (VmHWM): service {:.0} MB, baseline {:.0} MB.",
+        hwm.0, hwm.1
     );
-
-    service_handle.stop(true).await;
-    bare_handle.stop(true).await;
-    drop(db);
-    seed::drop_database(&admin_url, &database).await;
 }
