@@ -50,7 +50,7 @@ impl Application {
             }
         }
         let db = Db::connect(&config).map_err(StartupError::Database)?;
-        backfill(&db).await;
+        tokio::spawn(backfill(db.clone()));
         crate::telemetry::flood::spawn_flusher();
         // Build the dummy password hash off the request path.
         tokio::task::spawn_blocking(crate::auth::password::warm_up);
@@ -87,9 +87,10 @@ impl Application {
     }
 }
 
-/// Fills derived columns that earlier versions left empty. A failure is
+/// Fills derived columns that earlier versions left empty, in the
+/// background (a large table must not delay readiness). A failure is
 /// logged, not fatal: reads derive what is missing themselves.
-async fn backfill(db: &Db) {
+async fn backfill(db: Db) {
     let filled = match db.writer().await {
         Ok(mut conn) => crate::articles::backfill::body_leads(&mut conn)
             .await

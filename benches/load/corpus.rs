@@ -336,8 +336,7 @@ fn render_all(raw: Vec<Raw>) -> Vec<Doc> {
                         .map(
                             |(slug, title, body, author, tags, created_at, published_at)| {
                                 let derived = cms::articles::content::derive(&body);
-                                let teaser =
-                                    cms::text::markdown::first_paragraph(&body).unwrap_or_default();
+                                let teaser = derived.body_lead;
                                 Doc {
                                     slug,
                                     title,

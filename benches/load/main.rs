@@ -142,17 +142,27 @@ fn scenarios(corpus: &Corpus, deep_page: usize, deep_cursor: &str) -> Vec<Scenar
         ),
         one(
             format!("search rare word ({} articles)", corpus.rare_word.1),
-            format!("{list}&q={}", corpus.rare_word.0),
+            format!("{list}&q={}{}", corpus.rare_word.0, search_sort()),
         ),
         one(
             format!("search common word ({} articles)", corpus.common_word.1),
-            format!("{list}&q={}", corpus.common_word.0),
+            format!("{list}&q={}{}", corpus.common_word.0, search_sort()),
         ),
         one(
             format!("tag ({} articles)", corpus.middle_tag.1),
             format!("{list}&tag={}", corpus.middle_tag.0),
         ),
     ]
+}
+
+/// The service orders searches by relevance unless told otherwise; the
+/// baseline orders by date unless `BENCH_SEARCH_ORDER=rank`.
+fn search_sort() -> &'static str {
+    if std::env::var("BENCH_SEARCH_ORDER").as_deref() == Ok("rank") {
+        ""
+    } else {
+        "&sort=-published_at"
+    }
 }
 
 fn client(connections: usize) -> reqwest::Client {

@@ -52,6 +52,7 @@ struct NewArticle<'a> {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    body_lead: &'a str,
 }
 
 #[derive(Insertable)]
@@ -94,6 +95,7 @@ fn new_articles<'a>(corpus: &'a Corpus, authors: &HashMap<String, i64>) -> Vec<N
             version: 2,
             created_at: d.created_at,
             updated_at: d.published_at,
+            body_lead: &d.teaser,
         })
         .collect()
 }
@@ -276,6 +278,11 @@ pub async fn pg_seed(url: &str, corpus: &Corpus) {
             .await
             .expect("article tags");
     }
+    // The content-generation triggers are deferred to commit; PostgreSQL
+    // builds no index on a table with trigger events pending.
+    c.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")
+        .await
+        .expect("fire deferred triggers");
     for index in &gin {
         c.batch_execute(&index.def).await.expect("build gin index");
     }

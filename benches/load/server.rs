@@ -6,7 +6,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// Server settings taken from the benchmark's environment when set.
-const PASSED_THROUGH: [&str; 2] = ["DATABASE_POOL_SIZE", "DATABASE_TIMEOUT_MS"];
+const PASSED_THROUGH: [&str; 3] = [
+    "DATABASE_POOL_SIZE",
+    "DATABASE_TIMEOUT_MS",
+    "CACHE_MAX_BYTES",
+];
 
 /// A running server process, killed when dropped.
 pub struct Server {

@@ -251,16 +251,24 @@ macro_rules! ordered_after {
         if let Some(key) = $after {
             let id = key.id;
             q = match ($sort, key.at, key.title.as_deref()) {
-                (Sort::PublishedDesc, Some(at), _) => q.filter(
-                    articles::published_at
-                        .lt(at)
-                        .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-                ),
-                (Sort::PublishedAsc, Some(at), _) => q.filter(
-                    articles::published_at
-                        .gt(at)
-                        .or(articles::published_at.eq(at).and(articles::id.gt(id))),
-                ),
+                // Each keyset condition repeats its bound on the sort column
+                // alone (`published_at <= at AND …`): the OR hides the
+                // range from the planners, and without it a deep cursor
+                // walks the index from its start.
+                (Sort::PublishedDesc, Some(at), _) => {
+                    q.filter(articles::published_at.le(at)).filter(
+                        articles::published_at
+                            .lt(at)
+                            .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+                    )
+                }
+                (Sort::PublishedAsc, Some(at), _) => {
+                    q.filter(articles::published_at.ge(at)).filter(
+                        articles::published_at
+                            .gt(at)
+                            .or(articles::published_at.eq(at).and(articles::id.gt(id))),
+                    )
+                }
                 // Lists without publication dates (drafts) order by id alone.
                 (Sort::PublishedDesc, None, _) => {
                     q.filter(articles::published_at.is_null().and(articles::id.lt(id)))
@@ -268,12 +276,12 @@ macro_rules! ordered_after {
                 (Sort::PublishedAsc, None, _) => {
                     q.filter(articles::published_at.is_null().and(articles::id.gt(id)))
                 }
-                (Sort::Title, _, Some(title)) => q.filter(
+                (Sort::Title, _, Some(title)) => q.filter(articles::title.ge(title)).filter(
                     articles::title
                         .gt(title)
                         .or(articles::title.eq(title).and(articles::id.gt(id))),
                 ),
-                (Sort::UpdatedDesc, Some(at), _) => q.filter(
+                (Sort::UpdatedDesc, Some(at), _) => q.filter(articles::updated_at.le(at)).filter(
                     articles::updated_at
                         .lt(at)
                         .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
@@ -362,9 +370,9 @@ macro_rules! page_queries {
                 };
                 (None, ids)
             }
-            Query::Pg(tsquery) => {
+            Query::Pg(tsquery) if sort == Sort::Relevance => {
                 let q = matching!(filter, Some(tsquery.as_str())).select((articles::id, counted));
-                let ids = if sort == Sort::Relevance {
+                let ids = {
                     let rank = sql::<diesel::sql_types::Double>(search::PG_RANK.0)
                         .bind::<Text, _>(tsquery.as_str())
                         .sql(search::PG_RANK.1);
@@ -378,23 +386,23 @@ macro_rules! page_queries {
                         .offset($offset)
                         .limit($fetch)
                     )
-                } else {
-                    $ids!(
-                        $c,
-                        ordered_after!(q, sort, $after)
-                            .offset($offset)
-                            .limit($fetch)
-                    )
                 };
                 (None, ids)
             }
-            Query::None => {
+            // A plain list, or a PostgreSQL search in date order: a count,
+            // then the page's ids in index order (for a common word the
+            // planner walks the date index and stops at the page's end).
+            Query::None | Query::Pg(_) => {
+                let tsquery = match $query {
+                    Query::Pg(text) => Some(text.as_str()),
+                    _ => None,
+                };
                 let counting: bool = $counting;
                 let total = $count!(
                     $c,
-                    Some(matching!(filter, None::<&str>).count()).filter(|_| counting)
+                    Some(matching!(filter, tsquery).count()).filter(|_| counting)
                 );
-                let q = matching!(filter, None::<&str>).select((
+                let q = matching!(filter, tsquery).select((
                     articles::id,
                     sql::<diesel::sql_types::BigInt>("CAST(0 AS BIGINT)"),
                 ));
@@ -462,14 +470,19 @@ macro_rules! explain_sqlite {
     };
 }
 
-/// PostgreSQL: a search reads its matches from the GIN index even when a
-/// word is in most articles. The planner would otherwise scan the table, or
-/// walk the date index testing every row, since its cost model ignores that
-/// each row's vector must then be fetched from TOAST and decompressed: ten
-/// times slower (measured: 130 ms against 13 ms for a word in all of 10,000
-/// articles). A search visits every match anyway (it counts and ranks
-/// them), so walking an index in order gains nothing.
-const PG_SEARCH_SETTINGS: &str = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off";
+/// PostgreSQL: a search counts its matches from the GIN index even when a
+/// word is in most articles. The planner would otherwise scan the table,
+/// since its cost model ignores that each row's vector must then be
+/// fetched from TOAST and decompressed: ten times slower (measured: 130 ms
+/// against 13 ms for a word in all of 10,000 articles). A relevance order
+/// visits every match anyway, so it may not walk the date index either; a
+/// date order may (for a common word it stops at the page's end).
+fn pg_search_settings(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off",
+        _ => "SET LOCAL enable_seqscan = off",
+    }
+}
 
 /// The ids of one page (`limit + 1` of them) and the number of matches.
 async fn page_ids(
@@ -518,7 +531,7 @@ async fn page_rows(
 ) -> QueryResult<(Option<i64>, Vec<(i64, i64)>)> {
     if let Query::Pg(_) = query {
         conn.transaction(async |conn| {
-            conn.batch_execute(PG_SEARCH_SETTINGS).await?;
+            conn.batch_execute(pg_search_settings(sort)).await?;
             Ok(run!(conn, c => {
                 page_queries!(c, filter, query, sort, after, (offset, fetch), counting, count_rows, load_ids)
             }))
@@ -538,18 +551,18 @@ pub async fn plans(
     conn: &mut Conn,
     filter: &Filter,
     sort: Sort,
+    after: Option<&CursorKey>,
     (offset, limit): (i64, i64),
 ) -> QueryResult<Vec<Vec<String>>> {
     let Some(query) = query_of(conn.backend(), filter) else {
         return Ok(Vec::new());
     };
-    let after: Option<&CursorKey> = None;
     conn.transaction(async |conn| {
         let mut plans = Vec::new();
         match conn.get() {
             ConnMut::Pg(c) => {
                 use diesel_async::SimpleAsyncConnection as _;
-                c.batch_execute(PG_SEARCH_SETTINGS).await?;
+                c.batch_execute(pg_search_settings(sort)).await?;
                 let (count, ids) = page_queries!(
                     c,
                     filter,

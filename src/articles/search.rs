@@ -217,10 +217,10 @@ pub const MARK_END: char = '\u{3}';
 
 /// Snippet SQL by backend (the page's ids and the query are bound): the
 /// PostgreSQL one highlights a bounded window (the excerpt and the first
-/// 4,000 characters of the body), never whole bodies; it drops HTML tags
+/// 1,200 characters of the body: `ts_headline` parses all it is given), never whole bodies; it drops HTML tags
 /// of the text itself, and [`snippet_html`] escapes whatever is left.
 pub const PG_SNIPPETS: &str = "SELECT id, ts_headline('simple', \
-     coalesce(excerpt || '\n', '') || left(body, 4000), \
+     coalesce(excerpt || '\n', '') || left(body, 1200), \
      to_tsquery('simple', $1), \
      'StartSel=\u{2}, StopSel=\u{3}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet \
      FROM articles WHERE id = ANY($2)";
