@@ -220,13 +220,7 @@ impl PublicCache {
 
     /// Keeps a total counted under `ticket` (see [`PublicCache::store`]).
     pub fn keep_total(&self, key: String, total: i64, ticket: Stamp, now: NaiveDateTime) {
-        if self.stamp() != ticket {
-            return;
-        }
-        let mut inner = self.inner();
-        let vouched = matches!(inner.go_live, Some((known, next))
-            if known == ticket && next.is_none_or(|at| now < at));
-        if inner.stamp == ticket && vouched {
+        if let Some(mut inner) = self.still(ticket, now) {
             if inner.totals.len() >= MAX_TOTALS {
                 inner.totals.clear();
             }
@@ -237,15 +231,22 @@ impl PublicCache {
     /// Keeps `entry` for `key` if the content is still what it was at the
     /// lookup (`ticket`) and no scheduled article went live meanwhile.
     pub fn store(&self, key: String, entry: Arc<Entry>, ticket: Stamp, now: NaiveDateTime) {
-        if self.stamp() != ticket {
-            return;
-        }
-        let mut inner = self.inner();
-        let vouched = matches!(inner.go_live, Some((known, next))
-            if known == ticket && next.is_none_or(|at| now < at));
-        if inner.stamp == ticket && vouched {
+        if let Some(mut inner) = self.still(ticket, now) {
             inner.store.insert(key, entry);
         }
+    }
+
+    /// The stored state, if what was read under `ticket` may still be kept
+    /// at `now`: the content has not changed and no scheduled article has
+    /// gone live since.
+    fn still(&self, ticket: Stamp, now: NaiveDateTime) -> Option<MutexGuard<'_, Inner>> {
+        if self.stamp() != ticket {
+            return None;
+        }
+        let inner = self.inner();
+        let vouched = matches!(inner.go_live, Some((known, next))
+            if known == ticket && next.is_none_or(|at| now < at));
+        (inner.stamp == ticket && vouched).then_some(inner)
     }
 
     /// The counters.
