@@ -29,19 +29,27 @@ pub async fn body_leads(conn: &mut Conn) -> QueryResult<usize> {
         if batch.is_empty() {
             return Ok(filled);
         }
-        filled += batch.len();
-        conn.transaction(async |conn| {
-            for (id, body) in &batch {
-                let lead = first_paragraph(body).unwrap_or_default();
-                run!(conn, c => {
-                    diesel::update(articles::table.filter(articles::id.eq(*id)))
+        // Only where the lead is still missing: an edit of the body since
+        // the read wrote the new body's lead, which an old one must not
+        // overwrite (one conditional update, not check-then-write).
+        filled += conn
+            .transaction(async |conn| {
+                let mut changed = 0;
+                for (id, body) in &batch {
+                    let lead = first_paragraph(body).unwrap_or_default();
+                    changed += run!(conn, c => {
+                        diesel::update(
+                            articles::table
+                                .filter(articles::id.eq(*id))
+                                .filter(articles::body_lead.is_null()),
+                        )
                         .set(articles::body_lead.eq(lead.as_str()))
                         .execute(c)
                         .await?
-                });
-            }
-            Ok::<_, diesel::result::Error>(())
-        })
-        .await?;
+                    });
+                }
+                Ok::<_, diesel::result::Error>(changed)
+            })
+            .await?;
     }
 }

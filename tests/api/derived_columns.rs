@@ -9,7 +9,10 @@ use serde_json::Value;
 use crate::fixtures;
 use crate::harness::{both_backends, TestApp};
 
-both_backends!(lists_without_bodies_keep_the_excerpt_fallback);
+both_backends!(
+    lists_without_bodies_keep_the_excerpt_fallback,
+    a_backfill_never_overwrites_a_newer_lead
+);
 
 async fn excerpts(app: &TestApp, fields: &str) -> Vec<Value> {
     let (status, list) = app
@@ -60,4 +63,41 @@ async fn lists_without_bodies_keep_the_excerpt_fallback(app: TestApp) {
     );
     drop(conn);
     assert_eq!(excerpts(&app, "slug,excerpt").await[0]["excerpt"], lead);
+}
+
+/// The start-up backfill reads bodies, then writes their leads; an edit
+/// racing it must keep its own lead. Many rounds, edit and backfill in
+/// parallel.
+async fn a_backfill_never_overwrites_a_newer_lead(app: TestApp) {
+    let desk = fixtures::author(&app, "Race Desk").await;
+    let article = fixtures::published(&app, &desk["id"], "Race", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    for round in 0..20 {
+        let mut conn = app.state.db.writer().await.unwrap();
+        let forget = "UPDATE articles SET body_lead = NULL";
+        match conn.get() {
+            ConnMut::Pg(c) => diesel::sql_query(forget).execute(c).await,
+            ConnMut::Sqlite(c) => diesel::sql_query(forget).execute(c).await,
+        }
+        .unwrap();
+        drop(conn);
+        let lead = format!("Lead of round {round}.");
+        let edit = crate::harness::send_json(
+            app.admin(reqwest::Method::PATCH, &path)
+                .json(&serde_json::json!({ "body": format!("{lead}\n\nMore.") })),
+        );
+        let backfill = async {
+            let mut conn = app.state.db.writer().await.unwrap();
+            cms::articles::backfill::body_leads(&mut conn)
+                .await
+                .unwrap()
+        };
+        let ((status, body), _) = tokio::join!(edit, backfill);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            excerpts(&app, "slug,excerpt").await[0]["excerpt"],
+            lead.as_str(),
+            "round {round}"
+        );
+    }
 }
