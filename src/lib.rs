@@ -19,6 +19,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod media;
 pub mod metrics;
 pub mod routes;
 pub mod seed;

@@ -13,7 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::articles::{actions, routes as articles, writes};
 use crate::error::ApiError;
-use crate::{api_docs, api_keys, auth, authors, comments, health, tags, users};
+use crate::{api_docs, api_keys, auth, authors, comments, health, media, tags, users};
 
 /// Every documented route. The router tries them in this order, so the
 /// busiest public reads come first.
@@ -26,6 +26,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(authors::routes::list)
         .service(tags::routes::get)
         .service(tags::routes::list)
+        .service(media::serve::file)
         .service(comments::posting::form)
         .service(comments::posting::create)
         .service(writes::create)
@@ -59,6 +60,11 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(api_keys::routes::get)
         .service(api_keys::routes::create)
         .service(api_keys::routes::delete)
+        .service(media::routes::upload)
+        .service(media::routes::list)
+        .service(media::routes::get)
+        .service(media::routes::update)
+        .service(media::routes::delete)
         .service(health::live)
         .service(health::ready)
         .service(api_docs::spec);

@@ -28,6 +28,9 @@ pub enum StartupError {
     /// The pool could not be built.
     #[error("{0}")]
     Database(String),
+    /// The media store could not be opened.
+    #[error("media store: {0}")]
+    Media(String),
     /// The address could not be bound.
     #[error("could not listen on the configured address: {0}")]
     Io(#[from] std::io::Error),
@@ -56,7 +59,7 @@ impl Application {
         tokio::task::spawn_blocking(crate::auth::password::warm_up);
         let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(db, config);
+        let state = AppState::new(db, config).map_err(StartupError::Media)?;
         crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
         let server = server(listener, state.clone())?;
         Ok(Self {

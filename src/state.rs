@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::db::{Conn, Db};
 use crate::error::ApiResult;
 use crate::idempotency::InFlight;
+use crate::media::MediaService;
 use crate::metrics::Metrics;
 
 /// What handlers need: the database pool and the configuration.
@@ -23,19 +24,23 @@ pub struct AppState {
     pub cache: PublicCache,
     /// Request counts and latencies for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The media store and image workers.
+    pub media: MediaService,
 }
 
 impl AppState {
     /// The state of a server (or a command) on `db`; the cache is sized by
-    /// the configuration (`CACHE_MAX_BYTES`).
-    pub fn new(db: Db, config: Config) -> Self {
-        Self {
+    /// the configuration (`CACHE_MAX_BYTES`). Fails when the media store
+    /// cannot be opened.
+    pub fn new(db: Db, config: Config) -> Result<Self, String> {
+        Ok(Self {
             cache: PublicCache::new(config.cache.max_bytes, db.clone()),
+            media: MediaService::new(&config.media)?,
             db,
             config: Arc::new(config),
             in_flight: Default::default(),
             metrics: Arc::default(),
-        }
+        })
     }
 
     /// Starts a request's unit of work that reads: one connection, and the

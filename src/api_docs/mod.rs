@@ -47,6 +47,7 @@ use crate::idempotency::IdempotencyKeyHeader;
         (name = "comments", description = "Reader comments: the form, posting, public threads and moderation"),
         (name = "auth", description = "Sign-in, tokens and your own account"),
         (name = "users", description = "User accounts (admins)"),
+        (name = "media", description = "The media library: image uploads, their sizes and description, and the files"),
         (name = "api-keys", description = "API keys for frontends and integrators (admins)"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "meta", description = "The API description itself")

@@ -58,6 +58,16 @@ problems! {
         "415" => "The body is not application/json",
         "422" => "Invalid values (`errors` names each field)",
     }
+    /// Everything an upload's multipart body can get wrong.
+    UploadBody {
+        "400" => "Malformed multipart body, an unknown form field or a second file",
+        "408" => "The body did not arrive within BODY_READ_TIMEOUT_SECS",
+        "413" => "The file is larger than MEDIA_MAX_BYTES",
+        "415" => "Not multipart/form-data, or the file is not a JPEG, PNG, WebP or GIF image \
+                  (judged by its bytes)",
+        "422" => "No file, an image that cannot be decoded, more pixels than MEDIA_MAX_PIXELS, \
+                  or an invalid description field (`errors` names it)",
+    }
     /// 401: credentials missing where required, or invalid.
     Unauthorized { "401" => "Missing, invalid or expired credentials" }
     /// 403: signed in, but the role or ownership does not allow it.

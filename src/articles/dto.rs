@@ -9,6 +9,7 @@ use validator::Validate;
 
 use super::workflow::Status;
 use crate::authors::dto::AuthorResponse;
+use crate::media::dto::FeaturedImage;
 use crate::tags::dto::TagSummary;
 use crate::types::{HttpUrl, NonBlank, Slug, Text};
 
@@ -33,8 +34,12 @@ pub struct CreateArticleRequest {
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub tags: Vec<Text<200>>,
-    /// Lead image URL (http/https).
+    /// Lead image URL (http/https), for images outside the media library.
     pub featured_image_url: Option<HttpUrl>,
+    /// Lead image from the media library (its id).
+    #[serde(default, deserialize_with = "crate::http::json_int::optional")]
+    #[schema(minimum = 1)]
+    pub featured_image_id: Option<i64>,
     /// SEO title.
     pub meta_title: Option<Text<200>>,
     /// SEO description.
@@ -73,6 +78,10 @@ pub struct UpdateArticleRequest {
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
     #[schema(value_type = Option<HttpUrl>)]
     pub featured_image_url: Option<Option<HttpUrl>>,
+    /// Lead image from the media library; `null` removes it.
+    #[serde(default, deserialize_with = "crate::http::json_int::nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub featured_image_id: Option<Option<i64>>,
     /// SEO title; `null` removes it.
     #[serde(default, deserialize_with = "crate::http::patch::nullable")]
     #[schema(value_type = Option<Text<200>>)]
@@ -127,8 +136,14 @@ pub struct ArticleResponse {
     /// Tags in display order (with `include=tags`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagSummary>>,
-    /// Lead image URL.
+    /// Lead image URL (outside the media library).
     pub featured_image_url: Option<String>,
+    /// Lead image from the media library.
+    pub featured_image_id: Option<i64>,
+    /// The lead image with its sizes and `srcset` (with
+    /// `include=featured_image`; absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub featured_image: Option<FeaturedImage>,
     /// SEO title.
     pub meta_title: Option<String>,
     /// SEO description.

@@ -59,6 +59,7 @@ pub struct Article {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub body_lead: Option<String>,
+    pub featured_image_id: Option<i64>,
 }
 
 impl Article {
@@ -101,6 +102,7 @@ pub fn without_bodies() -> WithoutBodies {
         articles::created_at,
         articles::updated_at,
         articles::body_lead,
+        articles::featured_image_id,
     )
 }
 
@@ -127,6 +129,7 @@ pub type WithoutBodies = (
     articles::created_at,
     articles::updated_at,
     articles::body_lead,
+    articles::featured_image_id,
 );
 
 /// A new article row.
@@ -149,6 +152,7 @@ pub struct NewArticle {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub body_lead: Option<String>,
+    pub featured_image_id: Option<i64>,
 }
 
 /// Changed columns of a PATCH (`None` leaves a column alone; `Some(None)` clears it).
@@ -169,6 +173,7 @@ pub struct ArticleChanges {
     pub reading_time_minutes: Option<i32>,
     pub comments_open: Option<bool>,
     pub body_lead: Option<Option<String>>,
+    pub featured_image_id: Option<Option<i64>>,
 }
 
 /// One article by id or slug; `public_at` restricts to what readers see.

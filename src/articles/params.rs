@@ -26,6 +26,8 @@ pub enum ArticleField {
     Author,
     Tags,
     FeaturedImageUrl,
+    FeaturedImageId,
+    FeaturedImage,
     MetaTitle,
     MetaDescription,
     CanonicalUrl,
@@ -53,6 +55,8 @@ crate::named_enum!(ArticleField {
     Author => "author",
     Tags => "tags",
     FeaturedImageUrl => "featured_image_url",
+    FeaturedImageId => "featured_image_id",
+    FeaturedImage => "featured_image",
     MetaTitle => "meta_title",
     MetaDescription => "meta_description",
     CanonicalUrl => "canonical_url",
@@ -74,11 +78,14 @@ pub enum Include {
     Author,
     /// The tags, in display order.
     Tags,
+    /// The lead image from the media library, with its sizes and `srcset`.
+    FeaturedImage,
 }
 
 crate::named_enum!(Include {
     Author => "author",
     Tags => "tags",
+    FeaturedImage => "featured_image",
 });
 
 /// Query of `GET /api/v1/articles` (unknown parameters are a 400).
@@ -117,7 +124,7 @@ pub struct ArticleListParams {
     /// Sort order (default `-published_at`; `relevance` with `q`, and only
     /// with `q`).
     pub sort: Option<Sort>,
-    /// Relations to embed: comma-separated `author`, `tags`.
+    /// Relations to embed: comma-separated `author`, `tags`, `featured_image`.
     #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1, example = json!(["author", "tags"]))]
     pub include: Option<String>,
     /// Sparse fieldset: comma-separated article fields.
@@ -130,7 +137,7 @@ pub struct ArticleListParams {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleReadParams {
-    /// Relations to embed: comma-separated `author`, `tags`.
+    /// Relations to embed: comma-separated `author`, `tags`, `featured_image`.
     #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1)]
     pub include: Option<String>,
     /// Sparse fieldset: comma-separated article fields.

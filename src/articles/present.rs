@@ -16,6 +16,7 @@ use crate::db::time::utc;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::params::csv_allow_list;
+use crate::media::{dto::FeaturedImage, model as media};
 use crate::tags::{dto::TagSummary, model as tags};
 
 /// What to embed and which fields to keep.
@@ -25,6 +26,8 @@ pub struct Shape {
     pub author: bool,
     /// Embed the tags.
     pub tags: bool,
+    /// Embed the lead image from the media library.
+    pub featured_image: bool,
     /// Keep only these fields (plus `id`); `None` keeps all.
     pub fields: Option<Vec<ArticleField>>,
 }
@@ -39,6 +42,7 @@ impl Shape {
         Ok(Self {
             author: include.contains(&Include::Author),
             tags: include.contains(&Include::Tags),
+            featured_image: include.contains(&Include::FeaturedImage),
             fields,
         })
     }
@@ -62,6 +66,7 @@ impl Shape {
         Self {
             author: true,
             tags: true,
+            featured_image: true,
             fields: None,
         }
     }
@@ -75,6 +80,7 @@ pub async fn present(
     snippets: &HashMap<i64, String>,
     shape: &Shape,
     now: NaiveDateTime,
+    media_base: &str,
 ) -> ApiResult<Vec<Value>> {
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
     let mut author_ids: Vec<i64> = rows.iter().map(|a| a.author_id).collect();
@@ -87,6 +93,12 @@ pub async fn present(
     };
     let mut tags = if shape.tags && !rows.is_empty() {
         tags::for_articles(conn, &ids).await?
+    } else {
+        Default::default()
+    };
+    let image_ids: Vec<i64> = rows.iter().filter_map(|a| a.featured_image_id).collect();
+    let images = if shape.featured_image {
+        media::by_ids(conn, &image_ids).await?
     } else {
         Default::default()
     };
@@ -114,8 +126,13 @@ pub async fn present(
                     .collect()
             });
             let snippet = snippets.get(&article.id).cloned();
+            let image = article
+                .featured_image_id
+                .and_then(|id| images.get(&id))
+                .map(|item| FeaturedImage::new(item, media_base));
             let mut response = response(article, author, article_tags, comment_count, now)?;
             response.snippet = snippet;
+            response.featured_image = image;
             sparse(response, shape.fields.as_deref())
         })
         .collect()
@@ -144,6 +161,8 @@ fn response(
         author,
         tags,
         featured_image_url: a.featured_image_url,
+        featured_image_id: a.featured_image_id,
+        featured_image: None,
         meta_title: a.meta_title,
         meta_description: a.meta_description,
         canonical_url: a.canonical_url,

@@ -86,7 +86,8 @@ pub async fn list(
         .then(|| found.rows.last().and_then(|row| CursorKey::of(row, sort)))
         .flatten()
         .map(|key| key.encode());
-    let data = present(&mut conn, found.rows, &found.snippets, &shape, now).await?;
+    let base = &state.config.media.base_url;
+    let data = present(&mut conn, found.rows, &found.snippets, &shape, now, base).await?;
     let meta = ListMeta {
         page: page.page(),
         per_page: page.per_page(),
@@ -237,7 +238,8 @@ pub async fn related(
     let now = now();
     let rows =
         listing::related(&mut conn, article.id, now, limit as usize, shape.columns()).await?;
-    let data = present(&mut conn, rows, &Default::default(), &shape, now).await?;
+    let base = &state.config.media.base_url;
+    let data = present(&mut conn, rows, &Default::default(), &shape, now, base).await?;
     cached_json(&req, &data, Visibility::Public, "", None)
 }
 
@@ -251,7 +253,8 @@ pub async fn respond_one(
 ) -> ApiResult<HttpResponse> {
     let prefix = etag_prefix(&article);
     let modified = crate::db::time::utc(article.updated_at);
-    let body = present_one(conn, article, shape).await?;
+    let base = media_base(req);
+    let body = present_one(conn, article, shape, &base).await?;
     cached_json(req, &body, visibility, &prefix, Some(modified))
 }
 
@@ -260,11 +263,19 @@ pub async fn present_one(
     conn: &mut Conn,
     article: Article,
     shape: &Shape,
+    media_base: &str,
 ) -> ApiResult<serde_json::Value> {
-    present(conn, vec![article], &Default::default(), shape, now())
+    present(conn, vec![article], &Default::default(), shape, now(), media_base)
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal("article vanished while rendering"))
+}
+
+/// What media file URLs start with (`MEDIA_BASE_URL`).
+fn media_base(req: &HttpRequest) -> String {
+    req.app_data::<web::Data<AppState>>()
+        .map(|state| state.config.media.base_url.clone())
+        .unwrap_or_default()
 }
 
 /// The ETag prefix naming an article version (`If-Match` compares it).

@@ -59,6 +59,7 @@ pub async fn create(
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
     idempotency::once(&mut conn, &state, request, async |conn| {
         require_author(conn, author_id).await?;
+        require_media(conn, body.featured_image_id).await?;
         let tag_ids = tag_ids(conn, &body.tags).await?;
         let slug = slug_for(conn, SlugTable::Articles, body.slug, &body.title).await?;
         let at = now();
@@ -70,6 +71,7 @@ pub async fn create(
             body_html: derived.body_html,
             author_id,
             featured_image_url: body.featured_image_url.map(String::from),
+            featured_image_id: body.featured_image_id,
             meta_title: body.meta_title.map(String::from),
             meta_description: body.meta_description.map(String::from),
             canonical_url: body.canonical_url.map(String::from),
@@ -82,7 +84,8 @@ pub async fn create(
         };
         let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
         let location = format!("/api/v1/articles/{}", article.id);
-        Answer::created(location, &present_one(conn, article, &Shape::full()).await?)
+        let base = &state.config.media.base_url;
+        Answer::created(location, &present_one(conn, article, &Shape::full(), base).await?)
     })
     .await
 }
@@ -134,6 +137,7 @@ pub async fn update(
             Some(slugs) => Some(tag_ids(conn, slugs).await?),
             None => None,
         };
+        require_media(conn, body.featured_image_id.flatten()).await?;
         let derived = body.body.as_deref().map(derive);
         let changes = ArticleChanges {
             slug: body.slug.map(String::from),
@@ -146,6 +150,7 @@ pub async fn update(
             body: body.body.map(String::from),
             author_id,
             featured_image_url: cleared(body.featured_image_url),
+            featured_image_id: body.featured_image_id,
             meta_title: cleared(body.meta_title),
             meta_description: cleared(body.meta_description),
             canonical_url: cleared(body.canonical_url),
@@ -226,6 +231,20 @@ async fn tag_ids<S: std::ops::Deref<Target = str>>(
         }
     }
     Ok(ids)
+}
+
+/// 409 `unknown_reference` on `featured_image_id` when no media item has
+/// that id.
+async fn require_media(conn: &mut Conn, id: Option<i64>) -> ApiResult<()> {
+    match id {
+        Some(id) if !crate::media::model::exists(conn, id).await? => {
+            Err(ApiError::UnknownReference {
+                field: "featured_image_id",
+                detail: format!("no media item has the id {id}; upload it first"),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A PATCH value as stored: absent, cleared (`null`) or set.

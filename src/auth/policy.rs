@@ -105,6 +105,27 @@ pub fn require_publisher(caller: &Caller, article_author_id: i64) -> ApiResult<&
     }
 }
 
+/// Uploading to the media library: authors, editors and admins.
+pub fn require_uploader(caller: &Caller) -> ApiResult<&Staff> {
+    let staff = require_staff(caller)?;
+    if staff.role >= Role::Author {
+        Ok(staff)
+    } else {
+        Err(forbidden("authors, editors and admins upload media"))
+    }
+}
+
+/// Describing or deleting a media item: editors any; authors the ones they
+/// uploaded.
+pub fn require_media_owner(caller: &Caller, uploaded_by: Option<i64>) -> ApiResult<&Staff> {
+    let staff = require_uploader(caller)?;
+    if staff.role >= Role::Editor || (staff.user_id.is_some() && staff.user_id == uploaded_by) {
+        Ok(staff)
+    } else {
+        Err(forbidden("you may only change media you uploaded"))
+    }
+}
+
 /// The author an article is written as: editors may choose anyone; others
 /// always write as their own author profile.
 pub fn article_author(staff: &Staff, requested: Option<i64>) -> ApiResult<i64> {

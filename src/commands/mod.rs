@@ -13,5 +13,5 @@ pub async fn open(config: Config) -> Result<AppState, String> {
         .await
         .map_err(|e| e.to_string())?;
     let db = Db::connect(&config)?;
-    Ok(AppState::new(db, config))
+    AppState::new(db, config)
 }

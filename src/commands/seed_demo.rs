@@ -109,6 +109,7 @@ async fn seed_articles(
             body_html: derived.body_html,
             author_id: known(author_ids.get(a.author).copied(), a.author)?,
             featured_image_url: None,
+            featured_image_id: None,
             meta_title: None,
             meta_description: None,
             canonical_url: None,

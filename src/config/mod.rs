@@ -9,8 +9,8 @@ mod values;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use values::{long_secret, parse_list, random_secret};
-pub(crate) use values::{parse_bool, parse_or};
+use values::{long_secret, random_secret};
+pub(crate) use values::{parse_bool, parse_list, parse_or};
 pub use values::{ConfigError, DatabaseUrl, Environment, LogFormat, Secret, MIN_JWT_SECRET_LEN};
 
 /// Default SQLite file used when `DATABASE_URL` is unset.
@@ -96,6 +96,8 @@ pub struct Config {
     pub cache: crate::cache::CacheSettings,
     /// `METRICS_TOKEN`: bearer token for `/metrics`; unset turns it off.
     pub metrics_token: Option<Secret>,
+    /// `MEDIA_*`: the media library.
+    pub media: crate::media::MediaSettings,
 }
 
 impl Config {
@@ -118,6 +120,7 @@ impl Config {
         let (jwt_secret, jwt_secret_generated) = signing_secret(&get, environment)?;
         let database_url = DatabaseUrl::parse(get("DATABASE_URL").as_deref())?;
         let default_pool = default_pool_size(&database_url);
+        let media = crate::media::MediaSettings::from_lookup(&get, &database_url)?;
         Ok(Self {
             environment,
             database_url,
@@ -199,6 +202,7 @@ impl Config {
                 .map(|t| long_secret(&t))
                 .transpose()
                 .map_err(|e| ConfigError::invalid("METRICS_TOKEN", e))?,
+            media,
         })
     }
 }

@@ -70,6 +70,8 @@ diesel::table! {
         updated_at -> Timestamp,
         /// First paragraph of the body as plain text (NULL: not yet derived).
         body_lead -> Nullable<Text>,
+        /// The lead image from the media library.
+        featured_image_id -> Nullable<BigInt>,
     }
 }
 
@@ -201,7 +203,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Uploaded images; their files live in the object store under
+    /// `storage_key`.
+    media (id) {
+        id -> BigInt,
+        content_hash -> Text,
+        storage_key -> Text,
+        format -> Text,
+        width -> Integer,
+        height -> Integer,
+        byte_size -> BigInt,
+        /// JSON array of the stored files (`media::model::Variant`).
+        variants -> Text,
+        filename -> Text,
+        title -> Text,
+        alt_text -> Text,
+        caption -> Text,
+        credit -> Text,
+        focal_x -> Nullable<Double>,
+        focal_y -> Nullable<Double>,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(articles -> authors (author_id));
+diesel::joinable!(articles -> media (featured_image_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(article_revisions -> articles (article_id));
@@ -225,4 +254,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     api_keys,
     throttle_buckets,
+    media,
 );

@@ -78,6 +78,8 @@ pub struct TestApp {
     env: HashMap<String, String>,
     handle: actix_web::dev::ServerHandle,
     _db: TestDb,
+    /// The media folder (a temporary one per test unless the test names one).
+    _media: Option<std::sync::Arc<TempDir>>,
 }
 
 impl TestApp {
@@ -109,7 +111,21 @@ impl TestApp {
         for (k, v) in overrides {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
-        Self::start(backend, env, db).await
+        let media = if env.contains_key("MEDIA_DIR") || env.contains_key("MEDIA_S3_BUCKET") {
+            None
+        } else {
+            let dir = std::sync::Arc::new(TempDir::new());
+            env.insert("MEDIA_DIR".to_owned(), dir.0.display().to_string());
+            Some(dir)
+        };
+        let mut app = Self::start(backend, env, db).await;
+        app._media = media;
+        app
+    }
+
+    /// The local media folder of this server, if it uses one.
+    pub fn media_dir(&self) -> Option<std::path::PathBuf> {
+        self.env.get("MEDIA_DIR").map(std::path::PathBuf::from)
     }
 
     /// Another server on this one's database (a second instance behind the
@@ -120,7 +136,9 @@ impl TestApp {
         for (k, v) in overrides {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
-        Self::start(self.backend, env, TestDb::Shared).await
+        let mut app = Self::start(self.backend, env, TestDb::Shared).await;
+        app._media = self._media.clone();
+        app
     }
 
     async fn start(backend: Backend, env: HashMap<String, String>, db: TestDb) -> Self {
@@ -144,6 +162,7 @@ impl TestApp {
             env,
             handle,
             _db: db,
+            _media: None,
         }
     }
 
@@ -291,10 +310,11 @@ impl Drop for TestDb {
 }
 
 /// A temporary directory removed on drop.
-struct TempDir(std::path::PathBuf);
+pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
-    fn new() -> Self {
+    /// A new empty directory under the system's temporary folder.
+    pub fn new() -> Self {
         let path = std::env::temp_dir().join(format!("cms-test-{}", random_suffix()));
         std::fs::create_dir_all(&path).expect("create temp dir");
         Self(path)

@@ -3,7 +3,9 @@
 
 mod fixtures;
 mod harness;
+mod media_files;
 mod moderation;
+mod s3;
 
 mod architecture_doc;
 mod articles;
@@ -22,6 +24,7 @@ mod health;
 mod idempotency;
 mod instances;
 mod log_privacy;
+mod media;
 mod metrics;
 mod migration_backfill;
 mod openapi_drift;

@@ -41,6 +41,7 @@ fn family(declared: &str) -> String {
         "integer" | "int4" | "int" => "integer",
         "text" => "text",
         "boolean" | "bool" => "boolean",
+        "double precision" | "double" => "double",
         "timestamp" | "timestamp without time zone" => "timestamp",
         other => panic!("unexpected column type {other}"),
     }
