@@ -6,10 +6,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// Server settings taken from the benchmark's environment when set.
-const PASSED_THROUGH: [&str; 3] = [
+const PASSED_THROUGH: [&str; 6] = [
     "DATABASE_POOL_SIZE",
     "DATABASE_TIMEOUT_MS",
     "CACHE_MAX_BYTES",
+    "BOOTSTRAP_ADMIN_TOKEN",
+    "MEDIA_WORKERS",
+    "MEDIA_WIDTHS",
 ];
 
 /// A running server process, killed when dropped.
@@ -41,6 +44,12 @@ impl Server {
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("RUN_MIGRATIONS", "false")
+            .env(
+                "MEDIA_DIR",
+                std::env::var("MEDIA_DIR").unwrap_or_else(|_| {
+                    concat!(env!("CARGO_TARGET_TMPDIR"), "/bench-media").into()
+                }),
+            )
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
             .env("WORKERS", workers.to_string())
             .env("LOG_FILTER", "error")

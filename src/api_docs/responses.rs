@@ -81,6 +81,10 @@ problems! {
     }
     /// 412: `If-Match` names an old version.
     PreconditionFailed { "412" => "Changed since you read it: `If-Match` names an older version" }
+    /// 416: a byte range outside the file.
+    RangeNotSatisfiable {
+        "416" => "The range is outside the file; `Content-Range: bytes */<size>` gives its size"
+    }
     /// 429: throttled.
     TooManyRequests { "429" => "Too many requests; retry after `Retry-After` seconds" }
     /// 503: the database is unavailable or overloaded.

@@ -265,10 +265,17 @@ pub async fn present_one(
     shape: &Shape,
     media_base: &str,
 ) -> ApiResult<serde_json::Value> {
-    present(conn, vec![article], &Default::default(), shape, now(), media_base)
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::internal("article vanished while rendering"))
+    present(
+        conn,
+        vec![article],
+        &Default::default(),
+        shape,
+        now(),
+        media_base,
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| ApiError::internal("article vanished while rendering"))
 }
 
 /// What media file URLs start with (`MEDIA_BASE_URL`).

@@ -85,7 +85,10 @@ pub async fn create(
         let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
         let location = format!("/api/v1/articles/{}", article.id);
         let base = &state.config.media.base_url;
-        Answer::created(location, &present_one(conn, article, &Shape::full(), base).await?)
+        Answer::created(
+            location,
+            &present_one(conn, article, &Shape::full(), base).await?,
+        )
     })
     .await
 }

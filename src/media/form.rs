@@ -31,7 +31,11 @@ const MAX_FIELD_BYTES: usize = 8 * 1024;
 
 /// Reads the form; 413 past `max_bytes`, 415 when it is not
 /// multipart/form-data, 400/422 for a malformed or incomplete form.
-pub async fn read(req: &HttpRequest, payload: web::Payload, max_bytes: usize) -> ApiResult<UploadForm> {
+pub async fn read(
+    req: &HttpRequest,
+    payload: web::Payload,
+    max_bytes: usize,
+) -> ApiResult<UploadForm> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -47,7 +51,11 @@ pub async fn read(req: &HttpRequest, payload: web::Payload, max_bytes: usize) ->
     while let Some(part) = parts.next().await {
         let mut part = part.map_err(form_error)?;
         let name = part.name().unwrap_or_default().to_owned();
-        let limit = if name == "file" { max_bytes } else { MAX_FIELD_BYTES };
+        let limit = if name == "file" {
+            max_bytes
+        } else {
+            MAX_FIELD_BYTES
+        };
         let mut bytes = Vec::new();
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(form_error)?;
@@ -106,10 +114,7 @@ fn text<const MAX: usize>(field: &str, bytes: Vec<u8>) -> ApiResult<String> {
 /// characters (it is only ever shown to staff, never used as a path).
 fn clean_filename(raw: &str) -> String {
     let name = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    name.chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
+    name.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 fn too_large(max_bytes: usize) -> ApiError {

@@ -104,10 +104,19 @@ mod tests {
 
     #[test]
     fn formats_are_known_by_their_bytes_not_their_names() {
-        assert_eq!(ImageFormat::sniff(b"\xFF\xD8\xFF\xE0rest"), Some(ImageFormat::Jpeg));
-        assert_eq!(ImageFormat::sniff(b"\x89PNG\r\n\x1a\n...."), Some(ImageFormat::Png));
+        assert_eq!(
+            ImageFormat::sniff(b"\xFF\xD8\xFF\xE0rest"),
+            Some(ImageFormat::Jpeg)
+        );
+        assert_eq!(
+            ImageFormat::sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(ImageFormat::Png)
+        );
         assert_eq!(ImageFormat::sniff(b"GIF89a.."), Some(ImageFormat::Gif));
-        assert_eq!(ImageFormat::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageFormat::Webp));
+        assert_eq!(
+            ImageFormat::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(ImageFormat::Webp)
+        );
         assert_eq!(ImageFormat::sniff(b"<svg xmlns="), None);
         assert_eq!(ImageFormat::sniff(b"<?xml version"), None);
         assert_eq!(ImageFormat::sniff(b"RIFF\0\0\0\0WAVE"), None);

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::{
-    AsChangeset, BoolExpressionMethods, EscapeExpressionMethods, ExpressionMethods, Insertable, OptionalExtension, QueryDsl,
-    Queryable, Selectable, SelectableHelper, TextExpressionMethods,
+    AsChangeset, BoolExpressionMethods, EscapeExpressionMethods, ExpressionMethods, Insertable,
+    OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper, TextExpressionMethods,
 };
 use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
@@ -156,7 +156,10 @@ pub async fn find_by_hash(conn: &mut Conn, hash: &str) -> QueryResult<Option<Med
 /// Inserts an item, or finds the one with the same bytes that another
 /// upload inserted first (`Err(existing)`): the unique hash decides, in one
 /// statement, so two uploads of one file never make two items.
-pub async fn insert_or_existing(conn: &mut Conn, new: NewMedia) -> QueryResult<Result<Media, Media>> {
+pub async fn insert_or_existing(
+    conn: &mut Conn,
+    new: NewMedia,
+) -> QueryResult<Result<Media, Media>> {
     let hash = new.content_hash.clone();
     let inserted: Option<Media> = run!(conn, c => {
         diesel::insert_into(media::table)

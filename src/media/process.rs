@@ -244,7 +244,10 @@ mod tests {
 
     #[test]
     fn sizes_are_never_upscaled() {
-        assert_eq!(sizes(4000, &[320, 640, 1024, 1600]), vec![320, 640, 1024, 1600]);
+        assert_eq!(
+            sizes(4000, &[320, 640, 1024, 1600]),
+            vec![320, 640, 1024, 1600]
+        );
         assert_eq!(sizes(900, &[320, 640, 1024, 1600]), vec![320, 640, 900]);
         assert_eq!(sizes(200, &[320, 640]), vec![200]);
         assert_eq!(sizes(640, &[320, 640]), vec![320, 640]);
@@ -287,7 +290,10 @@ mod tests {
                 max: 100
             }
         );
-        assert_eq!(process(b"<svg/>", &recipe()).unwrap_err(), ImageProblem::Unsupported);
+        assert_eq!(
+            process(b"<svg/>", &recipe()).unwrap_err(),
+            ImageProblem::Unsupported
+        );
         let truncated = &png(50, 50)[..60];
         assert!(matches!(
             process(truncated, &recipe()),

@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 use super::dto::{
     DeleteMediaParams, MediaListParams, MediaResponse, UpdateMediaRequest, UploadMediaForm,
 };
+use super::form;
 use super::model::{self, MediaChanges, MediaFilter, NewMedia, StoredFile};
 use super::store::new_folder;
-use super::form;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable, UploadBody,
 };
@@ -29,7 +29,7 @@ use crate::state::AppState;
 /// its format and in WebP. The same bytes uploaded again answer 200 with
 /// the item they made the first time.
 #[utoipa::path(
-    tag = "media", operation_id = "upload_media",
+    tag = "media", operation_id = "create_media",
     request_body(content = UploadMediaForm, content_type = "multipart/form-data"),
     security(("bearer" = [])),
     responses(
@@ -95,8 +95,10 @@ pub async fn upload(
     };
     state.media.store_files(&folder, processed).await?;
     let stored = match state.db.writer().await {
-        Ok(mut conn) => model::insert_or_existing(&mut conn, new).await.map_err(ApiError::from),
-        Err(e) => Err(e.into()),
+        Ok(mut conn) => model::insert_or_existing(&mut conn, new)
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
     };
     match stored {
         Ok(Ok(item)) => {
@@ -170,7 +172,9 @@ pub async fn get(
     let id = parse_id(&path, "media item")?;
     let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_staff(&caller)?;
-    let item = model::find(&mut conn, id).await?.or_not_found("media item")?;
+    let item = model::find(&mut conn, id)
+        .await?
+        .or_not_found("media item")?;
     Ok(fresh(&response(&state, item)))
 }
 
@@ -243,9 +247,12 @@ pub async fn delete(
             let item = model::find(conn, id).await?.or_not_found("media item")?;
             let staff = policy::require_media_owner(&caller, item.uploaded_by)?;
             let uses = model::uses(conn, &item).await?;
-            if !uses.is_empty() && !(force && staff.role >= Role::Editor) {
-                let named: Vec<String> =
-                    uses.iter().map(|u| format!("{} ({})", u.id, u.slug)).collect();
+            let forced = force && staff.role >= Role::Editor;
+            if !uses.is_empty() && !forced {
+                let named: Vec<String> = uses
+                    .iter()
+                    .map(|u| format!("{} ({})", u.id, u.slug))
+                    .collect();
                 let how = if staff.role >= Role::Editor {
                     "pass force=true to delete it anyway"
                 } else {

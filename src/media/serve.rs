@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 
 use super::dto::ImageBytes;
 use super::store::FileKey;
-use crate::api_docs::responses::{NotFound, Unavailable};
+use crate::api_docs::responses::{NotFound, RangeNotSatisfiable, Unavailable};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -20,7 +20,7 @@ use crate::state::AppState;
     params(
         ("folder" = String, Path, description = "The item's folder: 32 hex digits", pattern = "^[0-9a-f]{32}$"),
         ("file" = String, Path, description = "Width and format, e.g. `640.webp`", pattern = "^[1-9][0-9]{0,4}\\.(jpg|png|gif|webp)$"),
-        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
+        ("Range" = Option<String>, Header, nullable = false, description = "One byte range, e.g. `bytes=0-1023`", pattern = "^[ -~]*$"),
     ),
     responses(
         (status = 200, description = "The file", content(
@@ -30,8 +30,7 @@ use crate::state::AppState;
             (ImageBytes = "image/jpeg"), (ImageBytes = "image/png"), (ImageBytes = "image/webp"), (ImageBytes = "image/gif")),
          headers(("Content-Range" = String))),
         (status = 304, description = "Not modified"),
-        (status = 416, description = "The range is outside the file", headers(("Content-Range" = String))),
-        NotFound, Unavailable,
+        NotFound, RangeNotSatisfiable, Unavailable,
     )
 )]
 #[get("/media/{folder}/{file}")]
@@ -47,18 +46,18 @@ pub async fn file(
         return Ok(with_headers(&mut HttpResponse::NotModified(), &key, &etag).finish());
     }
     let store = &state.media.store;
-    let range = match req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()) {
+    let range = match req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    {
         None => None,
         Some(raw) => {
             let size = store.head(&key).await.map_err(store_error)?.size;
             match parse_range(raw, size) {
                 Range::Whole => None,
                 Range::Part(range) => Some((range, size)),
-                Range::Unsatisfiable => {
-                    return Ok(HttpResponse::RangeNotSatisfiable()
-                        .insert_header((header::CONTENT_RANGE, format!("bytes */{size}")))
-                        .finish())
-                }
+                Range::Unsatisfiable => return Err(ApiError::RangeNotSatisfiable { size }),
             }
         }
     };
@@ -68,7 +67,9 @@ pub async fn file(
         .map_err(store_error)?;
     let length = got.range.end - got.range.start;
     let (start, end) = (got.range.start, got.range.end);
-    let body = got.into_stream().map(|chunk| chunk.map_err(std::io::Error::other));
+    let body = got
+        .into_stream()
+        .map(|chunk| chunk.map_err(std::io::Error::other));
     let mut res = match range {
         Some((_, size)) => {
             let mut res = HttpResponse::PartialContent();
@@ -91,9 +92,15 @@ fn with_headers<'a>(
     res.insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
-        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(key.format.mime())))
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(key.format.mime()),
+        ))
         // Opened on its own, a file can run nothing.
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
 }
 
 fn if_none_match(req: &HttpRequest, etag: &str) -> bool {

@@ -79,7 +79,9 @@ impl MediaService {
             if let Err(e) = self.store.put(&key, file.bytes).await {
                 tracing::error!(error = %e, "media store write failed");
                 self.forget(&written).await;
-                return Err(ApiError::Unavailable("the media store is unavailable".into()));
+                return Err(ApiError::Unavailable(
+                    "the media store is unavailable".into(),
+                ));
             }
             written.push(key);
         }

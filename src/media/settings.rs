@@ -135,7 +135,9 @@ mod tests {
     #[test]
     fn the_local_folder_sits_beside_the_sqlite_file() {
         let s = settings(&[], "sqlite://data/cms.db").unwrap();
-        assert!(matches!(s.store, StoreSettings::Local(ref p) if p == &PathBuf::from("data/media")));
+        assert!(
+            matches!(s.store, StoreSettings::Local(ref p) if p == &PathBuf::from("data/media"))
+        );
         let s = settings(&[], "sqlite://cms.db").unwrap();
         assert!(matches!(s.store, StoreSettings::Local(ref p) if p == &PathBuf::from("media")));
         assert_eq!(s.widths, DEFAULT_WIDTHS);
@@ -145,7 +147,10 @@ mod tests {
     #[test]
     fn a_bucket_switches_to_s3_and_widths_are_checked() {
         let s = settings(
-            &[("MEDIA_S3_BUCKET", "news"), ("MEDIA_WIDTHS", "800, 400,400")],
+            &[
+                ("MEDIA_S3_BUCKET", "news"),
+                ("MEDIA_WIDTHS", "800, 400,400"),
+            ],
             "postgres://h/db",
         )
         .unwrap();

@@ -58,7 +58,10 @@ impl FileKey {
 
 /// Whether `folder` is 32 lowercase hex digits.
 pub fn is_folder(folder: &str) -> bool {
-    folder.len() == 32 && folder.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    folder.len() == 32
+        && folder
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A new random folder name (128 bits).
@@ -159,7 +162,15 @@ mod tests {
         let key = FileKey::parse(folder, "640.webp").unwrap();
         assert_eq!(key.width, 640);
         assert_eq!(key.path().as_ref(), format!("{folder}/640.webp"));
-        for bad_file in ["../x.jpg", "640.svg", "640", ".jpg", "0640.jpg", "640.jpg.exe", "1e3.jpg"] {
+        for bad_file in [
+            "../x.jpg",
+            "640.svg",
+            "640",
+            ".jpg",
+            "0640.jpg",
+            "640.jpg.exe",
+            "1e3.jpg",
+        ] {
             assert_eq!(FileKey::parse(folder, bad_file), None, "{bad_file}");
         }
         for bad_folder in ["..", "0123456789ABCDEF0123456789ABCDEF", "abc", "%2e%2e"] {

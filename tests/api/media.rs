@@ -47,12 +47,18 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
         ADMIN_TOKEN,
         files::jpeg(2000, 1000),
         "storm-surge.jpg",
-        &[("caption", "Waves over the sea wall"), ("credit", "Jane Doe / Agency")],
+        &[
+            ("caption", "Waves over the sea wall"),
+            ("credit", "Jane Doe / Agency"),
+        ],
     )
     .await;
     assert_eq!(status, 201, "{item}");
     assert_eq!(item["format"], "jpeg");
-    assert_eq!((item["width"].as_u64(), item["height"].as_u64()), (Some(2000), Some(1000)));
+    assert_eq!(
+        (item["width"].as_u64(), item["height"].as_u64()),
+        (Some(2000), Some(1000))
+    );
     assert_eq!(item["filename"], "storm-surge.jpg");
     assert_eq!(item["credit"], "Jane Doe / Agency");
     // Full size, then 320/640/1024/1600 as JPEG and WebP; never upscaled.
@@ -65,8 +71,15 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
     assert_eq!(
         made,
         vec![
-            (320, "jpeg"), (320, "webp"), (640, "jpeg"), (640, "webp"), (1024, "jpeg"),
-            (1024, "webp"), (1600, "jpeg"), (1600, "webp"), (2000, "jpeg"),
+            (320, "jpeg"),
+            (320, "webp"),
+            (640, "jpeg"),
+            (640, "webp"),
+            (1024, "jpeg"),
+            (1024, "webp"),
+            (1600, "jpeg"),
+            (1600, "webp"),
+            (2000, "jpeg"),
         ]
     );
     for v in variants {
@@ -86,8 +99,14 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
         assert_eq!(u64::from(decoded.height()), v["height"].as_u64().unwrap());
     }
     assert_eq!(item["srcset"].as_str().unwrap().matches("w,").count(), 3);
-    assert!(item["srcset"].as_str().unwrap().ends_with(" 1600w"), "{item}");
-    assert!(item["srcset_webp"].as_str().unwrap().contains(".webp 320w"), "{item}");
+    assert!(
+        item["srcset"].as_str().unwrap().ends_with(" 1600w"),
+        "{item}"
+    );
+    assert!(
+        item["srcset_webp"].as_str().unwrap().contains(".webp 320w"),
+        "{item}"
+    );
 
     // Describe it.
     let id = item["id"].clone();
@@ -136,7 +155,10 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
     assert_eq!(lead["alt_text"], "Waves breaking over a promenade");
     assert_eq!(lead["caption"], "Waves over the sea wall");
     assert_eq!(lead["credit"], "Jane Doe / Agency");
-    assert_eq!((lead["width"].as_u64(), lead["height"].as_u64()), (Some(2000), Some(1000)));
+    assert_eq!(
+        (lead["width"].as_u64(), lead["height"].as_u64()),
+        (Some(2000), Some(1000))
+    );
     // An <img srcset> from the JSON alone: every candidate URL works.
     for candidate in lead["srcset"].as_str().unwrap().split(", ") {
         let (url, width) = candidate.split_once(' ').unwrap();
@@ -147,7 +169,10 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
     let (_, list) = app
         .public_get("/api/v1/articles?include=featured_image&fields=title,featured_image")
         .await;
-    assert_eq!(list["data"][0]["featured_image"]["caption"], "Waves over the sea wall");
+    assert_eq!(
+        list["data"][0]["featured_image"]["caption"],
+        "Waves over the sea wall"
+    );
     let (status, _) = app
         .admin_json(
             Method::PATCH,
@@ -159,7 +184,10 @@ async fn upload_describe_and_lead_an_article(app: TestApp) {
     let (_, read) = app
         .public_get(&format!("{path}?include=featured_image"))
         .await;
-    assert_eq!(read["featured_image"]["caption"], "The promenade at high tide");
+    assert_eq!(
+        read["featured_image"]["caption"],
+        "The promenade at high tide"
+    );
 
     // An unknown image is refused; null removes the lead image.
     let (status, body) = app
@@ -190,11 +218,21 @@ async fn gps_and_orientation_never_reach_the_public(app: TestApp) {
     let (status, item) = upload(&app, ADMIN_TOKEN, photo, "IMG_0001.JPG", &[]).await;
     assert_eq!(status, 201, "{item}");
     // Orientation 6: the 40 × 20 sensor image is 20 × 40 upright.
-    assert_eq!((item["width"].as_u64(), item["height"].as_u64()), (Some(20), Some(40)));
+    assert_eq!(
+        (item["width"].as_u64(), item["height"].as_u64()),
+        (Some(20), Some(40))
+    );
     for v in item["variants"].as_array().unwrap() {
-        let bytes = fetch(&app, v["url"].as_str().unwrap()).await.bytes().await.unwrap();
+        let bytes = fetch(&app, v["url"].as_str().unwrap())
+            .await
+            .bytes()
+            .await
+            .unwrap();
         assert!(!contains(&bytes, b"Exif"), "EXIF survived in {v}");
-        assert!(!contains(&bytes, &files::gps_latitude_bytes()), "GPS survived in {v}");
+        assert!(
+            !contains(&bytes, &files::gps_latitude_bytes()),
+            "GPS survived in {v}"
+        );
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (20, 40));
     }
@@ -203,11 +241,36 @@ async fn gps_and_orientation_never_reach_the_public(app: TestApp) {
 /// What is not an acceptable image gets a clear 4xx, and nothing is stored.
 async fn bad_uploads_are_refused_clearly(app: TestApp) {
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
-        ("an SVG (refused: it can carry scripts)", files::SVG.to_vec(), 415, "unsupported_media_type"),
-        ("HTML behind a JPEG header", files::jpeg_headed_html(), 422, "validation_failed"),
-        ("a truncated PNG", files::png(300, 200)[..400].to_vec(), 422, "validation_failed"),
-        ("a truncated JPEG", files::jpeg(300, 200)[..300].to_vec(), 422, "validation_failed"),
-        ("plain text", b"just some words".to_vec(), 415, "unsupported_media_type"),
+        (
+            "an SVG (refused: it can carry scripts)",
+            files::SVG.to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "HTML behind a JPEG header",
+            files::jpeg_headed_html(),
+            422,
+            "validation_failed",
+        ),
+        (
+            "a truncated PNG",
+            files::png(300, 200)[..400].to_vec(),
+            422,
+            "validation_failed",
+        ),
+        (
+            "a truncated JPEG",
+            files::jpeg(300, 200)[..300].to_vec(),
+            422,
+            "validation_failed",
+        ),
+        (
+            "plain text",
+            b"just some words".to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
     ];
     for (what, bytes, status, code) in cases {
         let res = app
@@ -225,12 +288,18 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
     let res = app
         .request(Method::POST, "/api/v1/media")
         .bearer_auth(ADMIN_TOKEN)
-        .multipart(Form::new().part("file", Part::bytes(files::png_bomb(50_000)).file_name("b.png")))
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(files::png_bomb(50_000)).file_name("b.png"),
+        ))
         .send()
         .await
         .unwrap();
     let body = assert_problem(res, 422, "validation_failed").await;
-    assert!(body["detail"].as_str().unwrap().contains("50000 × 50000"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("50000 × 50000"),
+        "{body}"
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // Not multipart, no file, an unknown field, a second file, no sign-in.
     let res = app
@@ -282,10 +351,21 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
     assert_eq!(status, 403);
 
     // A PNG with a script after its end is an image: the script is dropped.
-    let (status, item) = upload(&app, ADMIN_TOKEN, files::png_with_script(30, 20), "p.png", &[]).await;
+    let (status, item) = upload(
+        &app,
+        ADMIN_TOKEN,
+        files::png_with_script(30, 20),
+        "p.png",
+        &[],
+    )
+    .await;
     assert_eq!(status, 201, "{item}");
     for v in item["variants"].as_array().unwrap() {
-        let bytes = fetch(&app, v["url"].as_str().unwrap()).await.bytes().await.unwrap();
+        let bytes = fetch(&app, v["url"].as_str().unwrap())
+            .await
+            .bytes()
+            .await
+            .unwrap();
         assert!(!contains(&bytes, b"<script"), "{v}");
     }
     // Nothing but that one item was kept.
@@ -303,14 +383,21 @@ async fn identical_uploads_are_stored_once(app: TestApp) {
     let answers = futures_util::future::join_all(uploads).await;
     let created = answers.iter().filter(|(s, _)| *s == 201).count();
     assert_eq!(created, 1, "{answers:?}");
-    assert!(answers.iter().all(|(s, _)| *s == 201 || *s == 200), "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| *s == 201 || *s == 200),
+        "{answers:?}"
+    );
     let ids: std::collections::BTreeSet<String> =
         answers.iter().map(|(_, b)| b["id"].to_string()).collect();
     assert_eq!(ids.len(), 1, "{answers:?}");
     let (_, list) = app.admin_get("/api/v1/media").await;
     assert_eq!(list["meta"]["total"], 1);
     if let Some(dir) = app.media_dir() {
-        assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1, "orphan files left");
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            1,
+            "orphan files left"
+        );
     }
     // The same file later: the same item, 200.
     let (status, again) = upload(&app, ADMIN_TOKEN, photo, "again.jpg", &[]).await;
@@ -323,9 +410,19 @@ async fn identical_uploads_are_stored_once(app: TestApp) {
 async fn the_library_lists_searches_and_filters(app: TestApp) {
     let author = fixtures::staff(&app, "author").await;
     let uploads = [
-        (files::png(400, 300), "a.png", "Harbour at dawn", "Port Authority"),
+        (
+            files::png(400, 300),
+            "a.png",
+            "Harbour at dawn",
+            "Port Authority",
+        ),
         (files::gif(64, 64), "b.gif", "Election map", "Graphics desk"),
-        (files::webp(500, 250), "c.webp", "Council chamber", "Jane Doe"),
+        (
+            files::webp(500, 250),
+            "c.webp",
+            "Council chamber",
+            "Jane Doe",
+        ),
         (files::jpeg(350, 350), "d.jpg", "Harbour crane", "Jane Doe"),
     ];
     for (bytes, name, caption, credit) in uploads {
@@ -345,7 +442,10 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
             .map(|v| v["format"].as_str().unwrap())
             .collect();
         assert!(formats.contains(&"webp"), "{item}");
-        assert!(formats.contains(&item["format"].as_str().unwrap()), "{item}");
+        assert!(
+            formats.contains(&item["format"].as_str().unwrap()),
+            "{item}"
+        );
         assert_eq!(item["uploaded_by"], author.user["id"]);
     }
     let (status, all) = app.admin_get("/api/v1/media?per_page=3").await;
@@ -355,11 +455,16 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
     assert_eq!(all["data"][0]["caption"], "Harbour crane", "newest first");
     let (_, found) = app.admin_get("/api/v1/media?q=HARBOUR").await;
     assert_eq!(found["meta"]["total"], 2, "{found}");
-    let (_, found) = app.admin_get("/api/v1/media?q=jane%20doe&format=webp").await;
+    let (_, found) = app
+        .admin_get("/api/v1/media?q=jane%20doe&format=webp")
+        .await;
     assert_eq!(found["meta"]["total"], 1, "{found}");
     assert_eq!(found["data"][0]["caption"], "Council chamber");
     let (_, none) = app.admin_get("/api/v1/media?q=%25").await;
-    assert_eq!(none["meta"]["total"], 0, "a % is a character, not a wildcard");
+    assert_eq!(
+        none["meta"]["total"], 0,
+        "a % is a character, not a wildcard"
+    );
     let res = app.get("/api/v1/media").await;
     assert_problem(res, 401, "unauthorized").await;
     let key = fixtures::api_key(&app, "preview").await;
@@ -370,7 +475,11 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 403, "forbidden").await;
-    let res = app.admin(Method::GET, "/api/v1/media?format=svg").send().await.unwrap();
+    let res = app
+        .admin(Method::GET, "/api/v1/media?format=svg")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
 }
 
@@ -401,10 +510,18 @@ async fn deleting_an_item_in_use_needs_an_editor(app: TestApp) {
     assert_eq!(status, 201, "{inline}");
 
     let path = format!("/api/v1/media/{id}");
-    let res = app.request(Method::DELETE, &path).bearer_auth(&author.token).send().await.unwrap();
+    let res = app
+        .request(Method::DELETE, &path)
+        .bearer_auth(&author.token)
+        .send()
+        .await
+        .unwrap();
     let body = assert_problem(res, 409, "media_in_use").await;
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.contains("leads-with-it") && detail.contains("shows-it-inline"), "{detail}");
+    assert!(
+        detail.contains("leads-with-it") && detail.contains("shows-it-inline"),
+        "{detail}"
+    );
     let res = app
         .request(Method::DELETE, &format!("{path}?force=true"))
         .bearer_auth(&author.token)
@@ -413,12 +530,23 @@ async fn deleting_an_item_in_use_needs_an_editor(app: TestApp) {
         .unwrap();
     assert_problem(res, 409, "media_in_use").await;
     let other = fixtures::staff(&app, "author").await;
-    let res = app.request(Method::DELETE, &path).bearer_auth(&other.token).send().await.unwrap();
+    let res = app
+        .request(Method::DELETE, &path)
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 403, "forbidden").await;
 
-    let res = app.admin(Method::DELETE, &format!("{path}?force=true")).send().await.unwrap();
+    let res = app
+        .admin(Method::DELETE, &format!("{path}?force=true"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
-    let (_, after) = app.admin_get(&format!("/api/v1/articles/{}", lead["id"])).await;
+    let (_, after) = app
+        .admin_get(&format!("/api/v1/articles/{}", lead["id"]))
+        .await;
     assert_eq!(after["featured_image_id"], Value::Null);
     assert_eq!(after["version"], lead["version"].as_i64().unwrap() + 1);
     assert_eq!(fetch(&app, inline_url).await.status(), 404);
@@ -446,16 +574,31 @@ async fn files_are_served_with_ranges_and_nothing_else(app: TestApp) {
     let whole = full.bytes().await.unwrap();
     assert_eq!(whole.len() as u64, item["bytes"].as_u64().unwrap());
 
-    let res = app.request(Method::GET, &url).header("if-none-match", &etag).send().await.unwrap();
+    let res = app
+        .request(Method::GET, &url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 304);
-    let res = app.request(Method::GET, &url).header("range", "bytes=0-9").send().await.unwrap();
+    let res = app
+        .request(Method::GET, &url)
+        .header("range", "bytes=0-9")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 206);
     assert_eq!(
         res.headers()["content-range"].to_str().unwrap(),
         format!("bytes 0-9/{}", whole.len())
     );
     assert_eq!(res.bytes().await.unwrap(), whole.slice(0..10));
-    let res = app.request(Method::GET, &url).header("range", "bytes=-5").send().await.unwrap();
+    let res = app
+        .request(Method::GET, &url)
+        .header("range", "bytes=-5")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 206);
     assert_eq!(res.bytes().await.unwrap(), whole.slice(whole.len() - 5..));
     let res = app
@@ -499,7 +642,10 @@ both_backends!(
 async fn uploads_over_the_limit_get_413(app: TestApp) {
     let res = app
         .admin(Method::POST, "/api/v1/media")
-        .multipart(Form::new().part("file", Part::bytes(files::png(600, 600)).file_name("big.png")))
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(files::png(600, 600)).file_name("big.png"),
+        ))
         .send()
         .await
         .unwrap();
@@ -508,7 +654,10 @@ async fn uploads_over_the_limit_get_413(app: TestApp) {
     assert_eq!(status, 201);
 }
 
-crate::harness::both_backends_with!([("MEDIA_MAX_BYTES", "4096")], uploads_over_the_limit_get_413);
+crate::harness::both_backends_with!(
+    [("MEDIA_MAX_BYTES", "4096")],
+    uploads_over_the_limit_get_413
+);
 
 /// With S3: two instances share one bucket and one database; an upload on
 /// one is served by the other; a delete removes the objects from the bucket.
@@ -518,9 +667,19 @@ async fn s3_store_shared_by_two_instances(backend: Backend) {
     let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let one = TestApp::spawn_with(backend, &env).await;
     let two = one.another_instance(&[]).await;
-    let (status, item) = upload(&one, ADMIN_TOKEN, files::jpeg_with_gps(700, 300), "s3.jpg", &[]).await;
+    let (status, item) = upload(
+        &one,
+        ADMIN_TOKEN,
+        files::jpeg_with_gps(700, 300),
+        "s3.jpg",
+        &[],
+    )
+    .await;
     assert_eq!(status, 201, "{item}");
-    assert_eq!((item["width"].as_u64(), item["height"].as_u64()), (Some(300), Some(700)));
+    assert_eq!(
+        (item["width"].as_u64(), item["height"].as_u64()),
+        (Some(300), Some(700))
+    );
     for v in item["variants"].as_array().unwrap() {
         let url = v["url"].as_str().unwrap();
         let res = fetch(&two, url).await;
@@ -539,11 +698,22 @@ async fn s3_store_shared_by_two_instances(backend: Backend) {
     assert_eq!(res.status(), 206);
     assert_eq!(res.bytes().await.unwrap().len(), 4);
     // The same bytes through the other instance: the same item.
-    let (status, again) = upload(&two, ADMIN_TOKEN, files::jpeg_with_gps(700, 300), "s3.jpg", &[]).await;
+    let (status, again) = upload(
+        &two,
+        ADMIN_TOKEN,
+        files::jpeg_with_gps(700, 300),
+        "s3.jpg",
+        &[],
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(again["id"], item["id"]);
 
-    let res = two.admin(Method::DELETE, &format!("/api/v1/media/{}", item["id"])).send().await.unwrap();
+    let res = two
+        .admin(Method::DELETE, &format!("/api/v1/media/{}", item["id"]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     for v in item["variants"].as_array().unwrap() {
         let url = v["url"].as_str().unwrap();
@@ -560,7 +730,10 @@ async fn in_store(app: &TestApp, url: &str) -> bool {
     match app.state.media.store.head(&key).await {
         Ok(_) => true,
         Err(object_store_error) => {
-            assert!(object_store_error.to_string().contains("not found"), "{object_store_error}");
+            assert!(
+                object_store_error.to_string().contains("not found"),
+                "{object_store_error}"
+            );
             false
         }
     }

@@ -256,8 +256,10 @@ async fn burst(app: &TestApp, email: &str, n: usize, right: Option<usize>) -> Ve
 
 /// A burst of 100 parallel logins, one right password among 99 wrong ones:
 /// each attempt is reserved before its password is checked, so at most the
-/// limit (5) are checked (answered 200 or 401), the rest get 429. A right
-/// password gives its reservation back, without clearing other failures.
+/// limit (5) of wrong passwords are checked (401), the rest get 429. A
+/// right password gives its reservation back, without clearing other
+/// failures: when it is checked before the burst has used the limit, a
+/// fifth wrong one may still be checked after it (six checks in all).
 async fn a_burst_of_guesses_checks_at_most_the_limit(app: TestApp) {
     let mut accepted = 0;
     for round in 0..rounds() {
@@ -265,10 +267,11 @@ async fn a_burst_of_guesses_checks_at_most_the_limit(app: TestApp) {
         let right = (round * 37) % 100;
         let statuses = burst(&app, &user.email, 100, Some(right)).await;
         let checked = statuses.iter().filter(|s| matches!(s, 200 | 401)).count();
+        let wrong_checked = statuses.iter().filter(|s| **s == 401).count();
         let throttled = statuses.iter().filter(|s| **s == 429).count();
         assert!(
-            checked <= 5,
-            "round {round}: {checked} passwords checked: {statuses:?}"
+            wrong_checked <= 5 && checked <= 6,
+            "round {round}: {wrong_checked} wrong passwords checked: {statuses:?}"
         );
         assert_eq!(checked + throttled, 100, "{statuses:?}");
         accepted += statuses.iter().filter(|s| **s == 200).count();

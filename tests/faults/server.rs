@@ -49,6 +49,10 @@ impl Server {
             ("BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
             ("LOG_FILTER", "warn".to_owned()),
             ("RUN_MIGRATIONS", "true".to_owned()),
+            (
+                "MEDIA_DIR",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/faults-media").to_owned(),
+            ),
         ]
         .into_iter()
         .collect();
