@@ -124,8 +124,10 @@ async fn main() {
     let server = server::Server::service(&database_url, 2).await;
     let pid = server.pid();
     let rss_idle = server::mem_mb(pid, "VmRSS");
-    let cpu_before = server::cpu_secs(pid);
     let client = reqwest::Client::new();
+    let read_url = format!("{}/api/v1/articles?per_page=10", server.base);
+    let idle_reads = reads(&client, &read_url, Duration::from_secs(2)).await;
+    let cpu_before = server::cpu_secs(pid);
     let queue = Arc::new(tokio::sync::Mutex::new(photos));
     let started = Instant::now();
     let tasks: Vec<_> = (0..concurrency)
@@ -157,11 +159,27 @@ async fn main() {
             })
         })
         .collect();
+    // One reader keeps reading while the uploads run.
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let client = client.clone();
+        let done = done.clone();
+        tokio::spawn(async move {
+            let mut all = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                all.extend(reads(&client, &read_url, Duration::from_millis(200)).await);
+            }
+            all
+        })
+    };
     let mut latencies = Vec::new();
     for task in tasks {
         latencies.extend(task.await.expect("client task"));
     }
     let elapsed = started.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut busy_reads = reader.await.expect("reader task");
+    busy_reads.sort();
     let cpu = server::cpu_secs(pid) - cpu_before;
     let peak = server::mem_mb(pid, "VmHWM");
     latencies.sort();
@@ -188,4 +206,36 @@ async fn main() {
         "| service / baseline | {:.2} | | | | |",
         rate / baseline_rate
     );
+    println!();
+    println!("A list read (`GET /api/v1/articles?per_page=10`) by one client, idle and during the uploads:");
+    println!("| | reads | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    for (name, sample) in [("idle", &idle_reads), ("during uploads", &busy_reads)] {
+        if sample.is_empty() {
+            continue;
+        }
+        println!(
+            "| {name} | {} | {:.2} | {:.2} |",
+            sample.len(),
+            percentile(sample, 0.5).as_secs_f64() * 1e3,
+            percentile(sample, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+}
+
+/// Reads `url` one after another for `window`; the latencies, sorted.
+async fn reads(client: &reqwest::Client, url: &str, window: Duration) -> Vec<Duration> {
+    let until = Instant::now() + window;
+    let mut out = Vec::new();
+    while Instant::now() < until {
+        let sent = Instant::now();
+        let res = client.get(url).send().await.expect("read sent");
+        assert!(res.status().is_success(), "read failed: {}", res.status());
+        let _ = res.bytes().await;
+        out.push(sent.elapsed());
+        // A reader's pace, not a flood: the CPU figure is the uploads'.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    out.sort();
+    out
 }

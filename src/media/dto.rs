@@ -86,6 +86,22 @@ pub struct MediaResponse {
 
 /// An article's lead image, ready for `<img srcset>` or `<picture>`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 7,
+    "url": "/media/5d41402abc4b2a76b9719d911017c592/2000.jpg",
+    "width": 2000, "height": 1000,
+    "alt_text": "Waves breaking over a promenade",
+    "caption": "The promenade at high tide",
+    "credit": "Jane Doe / Agency",
+    "focal_point": {"x": 0.25, "y": 0.5},
+    "srcset": "/media/5d41402abc4b2a76b9719d911017c592/320.jpg 320w, /media/5d41402abc4b2a76b9719d911017c592/640.jpg 640w",
+    "srcset_webp": "/media/5d41402abc4b2a76b9719d911017c592/320.webp 320w, /media/5d41402abc4b2a76b9719d911017c592/640.webp 640w",
+    "variants": [
+        {"url": "/media/5d41402abc4b2a76b9719d911017c592/2000.jpg", "width": 2000, "height": 1000, "format": "jpeg", "bytes": 412345},
+        {"url": "/media/5d41402abc4b2a76b9719d911017c592/640.jpg", "width": 640, "height": 320, "format": "jpeg", "bytes": 48211},
+        {"url": "/media/5d41402abc4b2a76b9719d911017c592/640.webp", "width": 640, "height": 320, "format": "webp", "bytes": 30102}
+    ]
+}))]
 pub struct FeaturedImage {
     /// The media item's id.
     pub id: i64,
@@ -249,16 +265,16 @@ pub struct UploadMediaForm {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// Title.
-    #[schema(max_length = 300)]
+    #[schema(value_type = Option<Text<300>>)]
     pub title: Option<String>,
     /// Alternative text.
-    #[schema(max_length = 1000)]
+    #[schema(value_type = Option<Text<1000>>)]
     pub alt_text: Option<String>,
     /// Caption.
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<Text<2000>>)]
     pub caption: Option<String>,
     /// Credit line.
-    #[schema(max_length = 300)]
+    #[schema(value_type = Option<Text<300>>)]
     pub credit: Option<String>,
 }
 

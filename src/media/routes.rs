@@ -51,7 +51,10 @@ pub async fn upload(
         return Err(ApiError::Unauthorized("sign in to do this".to_owned()));
     }
     let form = form::read(&req, payload, state.config.media.max_bytes).await?;
-    let hash = hex(&Sha256::digest(&form.file));
+    // Hashing 20 MB takes tens of milliseconds: not on a request thread.
+    let (hash, form) = web::block(move || (hex(&Sha256::digest(&form.file)), form))
+        .await
+        .map_err(ApiError::internal)?;
     // No connection is held while the image is processed (seconds of CPU):
     // one unit of work checks the caller and the hash, another stores.
     let uploader = {
