@@ -221,6 +221,8 @@ diesel::table! {
         alt_text -> Text,
         caption -> Text,
         credit -> Text,
+        /// What `q` searches, lower-cased by the application.
+        search_text -> Text,
         focal_x -> Nullable<Double>,
         focal_y -> Nullable<Double>,
         uploaded_by -> Nullable<BigInt>,

@@ -256,8 +256,9 @@ fn valid_focal_point(point: &FocalPoint) -> Result<(), ValidationError> {
 }
 
 /// The multipart form of `POST /api/v1/media`: the file and, optionally,
-/// its description.
-#[derive(Debug, ToSchema)]
+/// its description. Other fields, and a field given twice, are refused.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadMediaForm {
     /// The image: JPEG, PNG, WebP or GIF (recognised by its bytes), at most

@@ -48,9 +48,14 @@ pub async fn read(
     let mut parts = Multipart::new(req.headers(), payload);
     let mut form = UploadForm::default();
     let mut has_file = false;
+    let mut seen: Vec<String> = Vec::new();
     while let Some(part) = parts.next().await {
         let mut part = part.map_err(form_error)?;
         let name = part.name().unwrap_or_default().to_owned();
+        if seen.contains(&name) {
+            return Err(bad_form(format!("{name}: given twice")));
+        }
+        seen.push(name.clone());
         let limit = if name == "file" {
             max_bytes
         } else {
@@ -69,7 +74,6 @@ pub async fn read(
             bytes.extend_from_slice(&chunk);
         }
         match name.as_str() {
-            "file" if has_file => return Err(bad_form("file: give one file per upload")),
             "file" => {
                 has_file = true;
                 form.filename = part

@@ -95,6 +95,7 @@ pub struct NewMedia {
     pub alt_text: String,
     pub caption: String,
     pub credit: String,
+    pub search_text: String,
     pub uploaded_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -108,9 +109,24 @@ pub struct MediaChanges {
     pub alt_text: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    pub search_text: Option<String>,
     pub focal_x: Option<Option<f64>>,
     pub focal_y: Option<Option<f64>>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// What `q` searches of an item: its description and file name, lower-cased
+/// here (Unicode-aware), so both backends compare the same bytes.
+pub fn search_text(
+    title: &str,
+    alt_text: &str,
+    caption: &str,
+    credit: &str,
+    filename: &str,
+) -> String {
+    [title, alt_text, caption, credit, filename]
+        .join("\n")
+        .to_lowercase()
 }
 
 /// Filters of the media list.
@@ -160,23 +176,47 @@ pub async fn insert_or_existing(
     conn: &mut Conn,
     new: NewMedia,
 ) -> QueryResult<Result<Media, Media>> {
-    let hash = new.content_hash.clone();
-    let inserted: Option<Media> = run!(conn, c => {
-        diesel::insert_into(media::table)
-            .values(&new)
-            .on_conflict(media::content_hash)
-            .do_nothing()
-            .returning(Media::as_returning())
-            .get_result(c)
+    // The row we clashed with may be deleted before we read it: then try
+    // the insert again (once is enough unless deletes keep racing).
+    for _ in 0..3 {
+        let inserted: Option<Media> = run!(conn, c => {
+            diesel::insert_into(media::table)
+                .values(&new)
+                .on_conflict(media::content_hash)
+                .do_nothing()
+                .returning(Media::as_returning())
+                .get_result(c)
+                .await
+                .optional()
+        })?;
+        if let Some(item) = inserted {
+            return Ok(Ok(item));
+        }
+        if let Some(existing) = find_by_hash(conn, &new.content_hash).await? {
+            return Ok(Err(existing));
+        }
+    }
+    Err(diesel::result::Error::RollbackTransaction)
+}
+
+/// One item, locked until the transaction ends (PostgreSQL; SQLite's
+/// writes are serialized anyway): an article write that is about to point
+/// at it commits first, so [`uses`] sees it.
+pub async fn find_locked(conn: &mut Conn, id: i64) -> QueryResult<Option<Media>> {
+    match conn.get() {
+        crate::db::ConnMut::Pg(c) => media::table
+            .find(id)
+            .select(Media::as_select())
+            .for_update()
+            .first(c)
             .await
-            .optional()
-    })?;
-    match inserted {
-        Some(item) => Ok(Ok(item)),
-        None => find_by_hash(conn, &hash)
-            .await?
-            .map(Err)
-            .ok_or(diesel::result::Error::NotFound),
+            .optional(),
+        crate::db::ConnMut::Sqlite(c) => media::table
+            .find(id)
+            .select(Media::as_select())
+            .first(c)
+            .await
+            .optional(),
     }
 }
 
@@ -195,13 +235,7 @@ pub async fn list(
                 query = query.filter(media::format.eq(format));
             }
             if let Some(pattern) = &pattern {
-                query = query.filter(
-                    lower(media::title).like(pattern.clone()).escape('\\')
-                        .or(lower(media::caption).like(pattern.clone()).escape('\\'))
-                        .or(lower(media::credit).like(pattern.clone()).escape('\\'))
-                        .or(lower(media::alt_text).like(pattern.clone()).escape('\\'))
-                        .or(lower(media::filename).like(pattern.clone()).escape('\\')),
-                );
+                query = query.filter(media::search_text.like(pattern.clone()).escape('\\'));
             }
             query
         };
@@ -217,12 +251,8 @@ pub async fn list(
     })
 }
 
-diesel::define_sql_function! {
-    /// SQL `lower`: the search is case-insensitive on both backends.
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// `%words%` in lower case, with LIKE's wildcards escaped.
+/// `%words%` in lower case (as [`search_text`]), with LIKE's wildcards
+/// escaped.
 fn like_pattern(q: &str) -> String {
     let mut pattern = String::from("%");
     for ch in q.trim().to_lowercase().chars() {
@@ -269,8 +299,8 @@ pub async fn update(conn: &mut Conn, id: i64, changes: &MediaChanges) -> QueryRe
     })
 }
 
-/// The articles using an item: as their lead image, or in their body (its
-/// folder appears in a file URL there).
+/// The articles using an item: as their lead image, or by a file URL (its
+/// folder) in their body or their `featured_image_url`.
 pub async fn uses(conn: &mut Conn, item: &Media) -> QueryResult<Vec<Use>> {
     let in_body = format!("%/{}/%", item.storage_key);
     run!(conn, c => {
@@ -278,7 +308,8 @@ pub async fn uses(conn: &mut Conn, item: &Media) -> QueryResult<Vec<Use>> {
             .filter(
                 articles::featured_image_id
                     .eq(item.id)
-                    .or(articles::body.like(in_body.clone())),
+                    .or(articles::body.like(in_body.clone()))
+                    .or(articles::featured_image_url.like(in_body.clone())),
             )
             .select((articles::id, articles::slug))
             .order_by(articles::id)

@@ -73,6 +73,14 @@ pub enum ImageProblem {
         /// The limit.
         max: u64,
     },
+    /// Wider or taller than [`MAX_SIDE`] (422).
+    #[error("{width} × {height} pixels: neither side may exceed 65535")]
+    TooLong {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+    },
     /// The image cannot be decoded: truncated or corrupt (422).
     #[error("the image cannot be read: {0}")]
     Undecodable(String),
@@ -80,6 +88,12 @@ pub enum ImageProblem {
     #[error("the image could not be encoded: {0}")]
     Encode(String),
 }
+
+/// The longest side accepted (JPEG's own limit; file names have room for it).
+pub const MAX_SIDE: u32 = 65_535;
+
+/// The longest side libwebp encodes: larger copies have no WebP file.
+const WEBP_MAX_SIDE: u32 = 16_383;
 
 /// Decodes, checks and re-encodes `bytes` by `recipe`.
 pub fn process(bytes: &[u8], recipe: &Recipe) -> Result<Processed, ImageProblem> {
@@ -96,7 +110,8 @@ pub fn process(bytes: &[u8], recipe: &Recipe) -> Result<Processed, ImageProblem>
         if size < width {
             files.push(encode(&smaller, format, recipe, true)?);
         }
-        if format != ImageFormat::Webp || size < width {
+        let webp_fits = smaller.width() <= WEBP_MAX_SIDE && smaller.height() <= WEBP_MAX_SIDE;
+        if (format != ImageFormat::Webp || size < width) && webp_fits {
             files.push(encode(&smaller, ImageFormat::Webp, recipe, true)?);
         }
     }
@@ -148,6 +163,12 @@ fn decode_upright(
     let (width, height) = ImageReader::with_format(Cursor::new(bytes), format.codec())
         .into_dimensions()
         .map_err(undecodable)?;
+    if width == 0 || height == 0 {
+        return Err(ImageProblem::Undecodable("it has no pixels".to_owned()));
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(ImageProblem::TooLong { width, height });
+    }
     if u64::from(width) * u64::from(height) > max_pixels {
         return Err(ImageProblem::TooManyPixels {
             width,

@@ -47,8 +47,12 @@ pub async fn upload(
 ) -> ApiResult<HttpResponse> {
     // Refuse strangers before reading a large body; who exactly is calling
     // is checked on the database once the body is in.
-    if matches!(auth, Credentials::Anonymous) {
-        return Err(ApiError::Unauthorized("sign in to do this".to_owned()));
+    match auth {
+        Credentials::Anonymous => {
+            return Err(ApiError::Unauthorized("sign in to do this".to_owned()))
+        }
+        Credentials::ApiKey(_) => return Err(ApiError::Forbidden("API keys are read-only".into())),
+        Credentials::Bootstrap | Credentials::Access(_) => {}
     }
     let form = form::read(&req, payload, state.config.media.max_bytes).await?;
     // Hashing 20 MB takes tens of milliseconds: not on a request thread.
@@ -87,6 +91,13 @@ pub async fn upload(
         height: i32::try_from(processed.height).map_err(ApiError::internal)?,
         byte_size: files.first().map_or(0, |f| f.bytes as i64),
         variants: serde_json::to_string(&files).map_err(ApiError::internal)?,
+        search_text: model::search_text(
+            &form.title,
+            &form.alt_text,
+            &form.caption,
+            &form.credit,
+            &form.filename,
+        ),
         filename: form.filename,
         title: form.title,
         alt_text: form.alt_text,
@@ -96,30 +107,36 @@ pub async fn upload(
         created_at: at,
         updated_at: at,
     };
-    state.media.store_files(&folder, processed).await?;
-    let stored = match state.db.writer().await {
-        Ok(mut conn) => model::insert_or_existing(&mut conn, new)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    // Stored and recorded (or cleaned up) even when the client goes away
+    // meanwhile: the request's future may be dropped, this task is not.
+    let task_state = state.clone();
+    let stored = actix_web::rt::spawn(async move {
+        let state = task_state;
+        state.media.store_files(&folder, processed).await?;
+        let stored = match state.db.writer().await {
+            Ok(mut conn) => model::insert_or_existing(&mut conn, new)
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
+        };
+        if !matches!(stored, Ok(Ok(_))) {
+            // A twin upload won, or the insert failed: our files go.
+            state.media.forget(&model::keys_of(&folder, &files)).await;
+        }
+        stored
+    })
+    .await
+    .map_err(ApiError::internal)??;
     match stored {
-        Ok(Ok(item)) => {
+        Ok(item) => {
             let location = format!("/api/v1/media/{}", item.id);
             Ok(HttpResponse::Created()
                 .insert_header((header::LOCATION, location))
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .json(response(&state, item)))
         }
-        // The same bytes, uploaded at the same time, won: ours go.
-        Ok(Err(existing)) => {
-            state.media.forget(&model::keys_of(&folder, &files)).await;
-            Ok(fresh(&response(&state, existing)))
-        }
-        Err(e) => {
-            state.media.forget(&model::keys_of(&folder, &files)).await;
-            Err(e)
-        }
+        // The same bytes, uploaded at the same time, won.
+        Err(existing) => Ok(fresh(&response(&state, existing))),
     }
 }
 
@@ -203,20 +220,31 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&path, "media item")?;
     let (mut conn, caller) = state.open_writer(auth).await?;
+    policy::require_uploader(&caller)?;
     let body = body.into_inner()?;
-    let changes = MediaChanges {
+    let mut changes = MediaChanges {
         title: body.title.map(String::from),
         alt_text: body.alt_text.map(String::from),
         caption: body.caption.map(String::from),
         credit: body.credit.map(String::from),
+        search_text: None,
         focal_x: body.focal_point.map(|p| p.map(|p| p.x)),
         focal_y: body.focal_point.map(|p| p.map(|p| p.y)),
         updated_at: Some(now()),
     };
     let updated = conn
         .transaction(async |conn| {
-            let item = model::find(conn, id).await?.or_not_found("media item")?;
+            let item = model::find_locked(conn, id)
+                .await?
+                .or_not_found("media item")?;
             policy::require_media_owner(&caller, item.uploaded_by)?;
+            changes.search_text = Some(model::search_text(
+                changes.title.as_deref().unwrap_or(&item.title),
+                changes.alt_text.as_deref().unwrap_or(&item.alt_text),
+                changes.caption.as_deref().unwrap_or(&item.caption),
+                changes.credit.as_deref().unwrap_or(&item.credit),
+                &item.filename,
+            ));
             Ok::<_, ApiError>(model::update(conn, id, &changes).await?)
         })
         .await?;
@@ -245,9 +273,14 @@ pub async fn delete(
     let id = parse_id(&path, "media item")?;
     let force = params.force.unwrap_or(false);
     let (mut conn, caller) = state.open_writer(auth).await?;
+    policy::require_uploader(&caller)?;
     let deleted = conn
         .transaction(async |conn| {
-            let item = model::find(conn, id).await?.or_not_found("media item")?;
+            // Locked first, so an article write pointing at it either
+            // committed before (and counts as a use) or waits and fails.
+            let item = model::find_locked(conn, id)
+                .await?
+                .or_not_found("media item")?;
             let staff = policy::require_media_owner(&caller, item.uploaded_by)?;
             let uses = model::uses(conn, &item).await?;
             let forced = force && staff.role >= Role::Editor;

@@ -107,7 +107,12 @@ fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
     req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        // Weak comparison (RFC 9110 §13.1.2): `W/` does not matter here.
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+        })
 }
 
 fn not_found() -> ApiError {
@@ -159,15 +164,25 @@ fn parse_range(raw: &str, size: u64) -> Range {
             Some(_) => Range::Unsatisfiable,
             None => Range::Whole,
         },
-        (first, last) => match (number(first), last) {
-            (Some(start), _) if start >= size => Range::Unsatisfiable,
-            (Some(start), "") => Range::Part(start..size),
-            (Some(start), last) => match number(last) {
-                Some(end) if end >= start => Range::Part(start..(end + 1).min(size)),
-                _ => Range::Whole,
-            },
-            (None, _) => Range::Whole,
-        },
+        (first, last) => {
+            let Some(start) = number(first) else {
+                return Range::Whole;
+            };
+            // An invalid spec is ignored (the whole file); a valid one
+            // that starts past the end is unsatisfiable.
+            let end = match last {
+                "" => u64::MAX,
+                last => match number(last) {
+                    Some(end) if end >= start => end,
+                    _ => return Range::Whole,
+                },
+            };
+            if start >= size {
+                Range::Unsatisfiable
+            } else {
+                Range::Part(start..end.saturating_add(1).min(size))
+            }
+        }
     }
 }
 
@@ -187,5 +202,11 @@ mod tests {
         assert_eq!(parse_range("items=0-1", 100), Range::Whole);
         assert_eq!(parse_range("bytes=9-1", 100), Range::Whole);
         assert_eq!(parse_range("bytes=x-1", 100), Range::Whole);
+        assert_eq!(parse_range("bytes=200-100", 100), Range::Whole);
+        assert_eq!(parse_range("bytes=200-x", 100), Range::Whole);
+        assert_eq!(
+            parse_range("bytes=0-18446744073709551615", 100),
+            Range::Part(0..100)
+        );
     }
 }

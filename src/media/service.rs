@@ -60,9 +60,9 @@ impl MediaService {
                 "file: not a JPEG, PNG, WebP or GIF image (by its content)".to_owned(),
             ),
             ImageProblem::Encode(cause) => ApiError::internal(cause),
-            problem @ (ImageProblem::TooManyPixels { .. } | ImageProblem::Undecodable(_)) => {
-                ApiError::invalid_field("file", problem.to_string())
-            }
+            problem @ (ImageProblem::TooManyPixels { .. }
+            | ImageProblem::TooLong { .. }
+            | ImageProblem::Undecodable(_)) => ApiError::invalid_field("file", problem.to_string()),
         })
     }
 

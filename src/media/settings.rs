@@ -59,6 +59,8 @@ pub struct S3Settings {
     pub access_key_id: Option<String>,
     /// `AWS_SECRET_ACCESS_KEY`.
     pub secret_access_key: Option<Secret>,
+    /// `AWS_SESSION_TOKEN` (temporary credentials).
+    pub session_token: Option<Secret>,
 }
 
 impl MediaSettings {
@@ -72,9 +74,12 @@ impl MediaSettings {
             Some(bucket) => StoreSettings::S3(S3Settings {
                 bucket: bucket.trim().to_owned(),
                 endpoint: get("MEDIA_S3_ENDPOINT").map(|e| e.trim().to_owned()),
-                region: get("MEDIA_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
-                access_key_id: get("AWS_ACCESS_KEY_ID"),
+                region: get("MEDIA_S3_REGION")
+                    .map(|r| r.trim().to_owned())
+                    .unwrap_or_else(|| "us-east-1".to_owned()),
+                access_key_id: get("AWS_ACCESS_KEY_ID").map(|k| k.trim().to_owned()),
                 secret_access_key: get("AWS_SECRET_ACCESS_KEY").map(Secret::new),
+                session_token: get("AWS_SESSION_TOKEN").map(Secret::new),
             }),
             None => StoreSettings::Local(
                 get("MEDIA_DIR")

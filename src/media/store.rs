@@ -99,13 +99,16 @@ impl MediaStore {
                 if let Some(endpoint) = &s3.endpoint {
                     builder = builder
                         .with_endpoint(endpoint)
-                        .with_allow_http(endpoint.starts_with("http://"));
+                        .with_allow_http(endpoint.to_ascii_lowercase().starts_with("http://"));
                 }
                 if let Some(id) = &s3.access_key_id {
                     builder = builder.with_access_key_id(id);
                 }
                 if let Some(secret) = &s3.secret_access_key {
                     builder = builder.with_secret_access_key(secret.expose());
+                }
+                if let Some(token) = &s3.session_token {
+                    builder = builder.with_token(token.expose());
                 }
                 Arc::new(
                     builder

@@ -271,6 +271,18 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
             415,
             "unsupported_media_type",
         ),
+        (
+            "a GIF of no pixels",
+            b"GIF89a\0\0\0\0\0\0\0;".to_vec(),
+            422,
+            "validation_failed",
+        ),
+        (
+            "a PNG 70,000 pixels wide",
+            files::png(70_000, 1),
+            422,
+            "validation_failed",
+        ),
     ];
     for (what, bytes, status, code) in cases {
         let res = app
@@ -349,6 +361,48 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
     let contributor = fixtures::staff(&app, "contributor").await;
     let (status, _) = upload(&app, &contributor.token, files::jpeg(10, 10), "a.jpg", &[]).await;
     assert_eq!(status, 403);
+    // An API key (even a made-up one) is refused before the body is read.
+    let res = app
+        .request(Method::POST, "/api/v1/media")
+        .header("x-api-key", "cms_not_a_real_key")
+        .multipart(Form::new().part("file", Part::bytes(files::jpeg(10, 10)).file_name("a.jpg")))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    // Changing or deleting needs sign-in before anything else is said.
+    let res = app
+        .request(Method::DELETE, "/api/v1/media/12345")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+    let res = app
+        .request(Method::PATCH, "/api/v1/media/12345")
+        .json(&json!({ "caption": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+
+    // A very tall image is taken; copies beyond WebP's 16,383-pixel limit
+    // simply have no WebP file.
+    let (status, tall) = upload(&app, ADMIN_TOKEN, files::png(200, 17_000), "tall.png", &[]).await;
+    assert_eq!(status, 201, "{tall}");
+    let formats: Vec<&str> = tall["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["png"], "{tall}");
+    assert_eq!(tall["srcset_webp"], "");
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/media/{}", tall["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
 
     // A PNG with a script after its end is an image: the script is dropped.
     let (status, item) = upload(
@@ -424,6 +478,12 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
             "Jane Doe",
         ),
         (files::jpeg(350, 350), "d.jpg", "Harbour crane", "Jane Doe"),
+        (
+            files::jpeg(300, 200),
+            "e.jpg",
+            "Äpfel vom Bodensee",
+            "Öko-Agentur",
+        ),
     ];
     for (bytes, name, caption, credit) in uploads {
         let (status, item) = upload(
@@ -450,9 +510,18 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
     }
     let (status, all) = app.admin_get("/api/v1/media?per_page=3").await;
     assert_eq!(status, 200);
-    assert_eq!(all["meta"]["total"], 4);
+    assert_eq!(all["meta"]["total"], 5);
     assert_eq!(all["data"].as_array().unwrap().len(), 3);
-    assert_eq!(all["data"][0]["caption"], "Harbour crane", "newest first");
+    assert_eq!(
+        all["data"][0]["caption"], "Äpfel vom Bodensee",
+        "newest first"
+    );
+    assert_eq!(all["data"][1]["caption"], "Harbour crane");
+    // Case does not matter beyond ASCII either, on both backends.
+    for q in ["%C3%A4pfel", "%C3%84PFEL", "%C3%B6ko"] {
+        let (_, found) = app.admin_get(&format!("/api/v1/media?q={q}")).await;
+        assert_eq!(found["meta"]["total"], 1, "q={q}: {found}");
+    }
     let (_, found) = app.admin_get("/api/v1/media?q=HARBOUR").await;
     assert_eq!(found["meta"]["total"], 2, "{found}");
     let (_, found) = app
@@ -583,6 +652,21 @@ async fn files_are_served_with_ranges_and_nothing_else(app: TestApp) {
     assert_eq!(res.status(), 304);
     let res = app
         .request(Method::GET, &url)
+        .header("if-none-match", format!("W/{etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304, "weak comparison");
+    let res = app
+        .request(Method::GET, &url)
+        .header("range", "bytes=0-18446744073709551615")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 206);
+    assert_eq!(res.bytes().await.unwrap(), whole);
+    let res = app
+        .request(Method::GET, &url)
         .header("range", "bytes=0-9")
         .send()
         .await
@@ -628,7 +712,64 @@ async fn files_are_served_with_ranges_and_nothing_else(app: TestApp) {
     }
 }
 
+/// A delete racing an article write that makes the item its lead image:
+/// one of them loses (409), never both win (which would leave the article
+/// silently without its image). 20 rounds.
+async fn a_delete_never_wins_against_a_new_use(app: TestApp) {
+    let author = fixtures::author(&app, "Race Reporter").await;
+    let article = fixtures::draft(&app, &author["id"], "Racing lead", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    let mut outcomes = std::collections::BTreeMap::new();
+    for round in 0..20u8 {
+        let (status, item) = upload(
+            &app,
+            ADMIN_TOKEN,
+            files::unique_jpeg(40, 30, round),
+            "r.jpg",
+            &[],
+        )
+        .await;
+        assert_eq!(status, 201, "{item}");
+        let media = format!("/api/v1/media/{}", item["id"]);
+        let use_it = app.admin_json(
+            Method::PATCH,
+            &path,
+            json!({ "featured_image_id": item["id"] }),
+        );
+        let delete_it = async {
+            app.admin(Method::DELETE, &media)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let ((used, body), deleted) = tokio::join!(use_it, delete_it);
+        assert!(
+            !(used == 200 && deleted == 204),
+            "round {round}: both won; article: {body}"
+        );
+        assert!(
+            matches!((used, deleted), (200, 409) | (409, 204)),
+            "round {round}: {used} {deleted} {body}"
+        );
+        let (_, now) = app.admin_get(&path).await;
+        if used == 200 {
+            assert_eq!(now["featured_image_id"], item["id"]);
+        } else {
+            assert!(now["featured_image_id"] != item["id"], "{now}");
+        }
+        *outcomes.entry((used, deleted)).or_insert(0) += 1;
+        let (status, _) = app
+            .admin_json(Method::PATCH, &path, json!({ "featured_image_id": null }))
+            .await;
+        assert_eq!(status, 200);
+    }
+    eprintln!("outcomes (article write, delete): {outcomes:?}");
+}
+
 both_backends!(
+    a_delete_never_wins_against_a_new_use,
     upload_describe_and_lead_an_article,
     gps_and_orientation_never_reach_the_public,
     bad_uploads_are_refused_clearly,

@@ -20,6 +20,10 @@ CREATE TABLE media (
     alt_text     TEXT NOT NULL DEFAULT '',
     caption      TEXT NOT NULL DEFAULT '',
     credit       TEXT NOT NULL DEFAULT '',
+    -- Title, alt text, caption, credit and file name, lower-cased by the
+    -- application (Unicode-aware, the same on both backends): what `q`
+    -- searches.
+    search_text  TEXT NOT NULL DEFAULT '',
     focal_x      DOUBLE PRECISION CHECK (focal_x BETWEEN 0 AND 1),
     focal_y      DOUBLE PRECISION CHECK (focal_y BETWEEN 0 AND 1),
     uploaded_by  BIGINT REFERENCES users (id) ON DELETE SET NULL,

@@ -14,6 +14,7 @@ CREATE TABLE media (
     alt_text     TEXT NOT NULL DEFAULT '',
     caption      TEXT NOT NULL DEFAULT '',
     credit       TEXT NOT NULL DEFAULT '',
+    search_text  TEXT NOT NULL DEFAULT '',
     focal_x      DOUBLE CHECK (focal_x BETWEEN 0 AND 1),
     focal_y      DOUBLE CHECK (focal_y BETWEEN 0 AND 1),
     uploaded_by  BIGINT REFERENCES users (id) ON DELETE SET NULL,
