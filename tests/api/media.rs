@@ -657,6 +657,8 @@ async fn files_are_served_with_ranges_and_nothing_else(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 304, "weak comparison");
+    let res = app.request(Method::HEAD, &url).send().await.unwrap();
+    assert_eq!(res.status(), 405, "GET only");
     let res = app
         .request(Method::GET, &url)
         .header("range", "bytes=0-18446744073709551615")
