@@ -33,6 +33,16 @@ async fn upload(
     .await
 }
 
+/// Sends a request; the response (any status).
+async fn sent(req: reqwest::RequestBuilder) -> reqwest::Response {
+    req.send().await.expect("request sent")
+}
+
+/// A form with one file part.
+fn file_form(bytes: Vec<u8>, name: &str) -> Form {
+    Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()))
+}
+
 /// Fetches a file URL (`/media/...`) anonymously; returns the response.
 async fn fetch(app: &TestApp, url: &str) -> reqwest::Response {
     app.get(url).await
@@ -288,7 +298,7 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
         let res = app
             .request(Method::POST, "/api/v1/media")
             .bearer_auth(ADMIN_TOKEN)
-            .multipart(Form::new().part("file", Part::bytes(bytes).file_name("x.jpg")))
+            .multipart(file_form(bytes, "x.jpg"))
             .send()
             .await
             .unwrap();
@@ -314,20 +324,18 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // Not multipart, no file, an unknown field, a second file, no sign-in.
-    let res = app
-        .admin(Method::POST, "/api/v1/media")
-        .header("content-type", "image/jpeg")
-        .body(files::jpeg(10, 10))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.admin(Method::POST, "/api/v1/media")
+            .header("content-type", "image/jpeg")
+            .body(files::jpeg(10, 10)),
+    )
+    .await;
     assert_problem(res, 415, "unsupported_media_type").await;
-    let res = app
-        .admin(Method::POST, "/api/v1/media")
-        .multipart(Form::new().text("caption", "no file"))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.admin(Method::POST, "/api/v1/media")
+            .multipart(Form::new().text("caption", "no file")),
+    )
+    .await;
     assert_problem(res, 422, "validation_failed").await;
     let res = app
         .admin(Method::POST, "/api/v1/media")
@@ -351,38 +359,31 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 400, "invalid_form").await;
-    let res = app
-        .request(Method::POST, "/api/v1/media")
-        .multipart(Form::new().part("file", Part::bytes(files::jpeg(10, 10)).file_name("a.jpg")))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::POST, "/api/v1/media")
+            .multipart(file_form(files::jpeg(10, 10), "a.jpg")),
+    )
+    .await;
     assert_problem(res, 401, "unauthorized").await;
     let contributor = fixtures::staff(&app, "contributor").await;
     let (status, _) = upload(&app, &contributor.token, files::jpeg(10, 10), "a.jpg", &[]).await;
     assert_eq!(status, 403);
     // An API key (even a made-up one) is refused before the body is read.
-    let res = app
-        .request(Method::POST, "/api/v1/media")
-        .header("x-api-key", "cms_not_a_real_key")
-        .multipart(Form::new().part("file", Part::bytes(files::jpeg(10, 10)).file_name("a.jpg")))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::POST, "/api/v1/media")
+            .header("x-api-key", "cms_not_a_real_key")
+            .multipart(file_form(files::jpeg(10, 10), "a.jpg")),
+    )
+    .await;
     assert_problem(res, 403, "forbidden").await;
     // Changing or deleting needs sign-in before anything else is said.
-    let res = app
-        .request(Method::DELETE, "/api/v1/media/12345")
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.request(Method::DELETE, "/api/v1/media/12345")).await;
     assert_problem(res, 401, "unauthorized").await;
-    let res = app
-        .request(Method::PATCH, "/api/v1/media/12345")
-        .json(&json!({ "caption": "x" }))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::PATCH, "/api/v1/media/12345")
+            .json(&json!({ "caption": "x" })),
+    )
+    .await;
     assert_problem(res, 401, "unauthorized").await;
 
     // A very tall image is taken; copies beyond WebP's 16,383-pixel limit
@@ -397,11 +398,7 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
         .collect();
     assert_eq!(formats, ["png"], "{tall}");
     assert_eq!(tall["srcset_webp"], "");
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/media/{}", tall["id"]))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.admin(Method::DELETE, &format!("/api/v1/media/{}", tall["id"]))).await;
     assert_eq!(res.status(), 204);
 
     // A PNG with a script after its end is an image: the script is dropped.
@@ -537,18 +534,13 @@ async fn the_library_lists_searches_and_filters(app: TestApp) {
     let res = app.get("/api/v1/media").await;
     assert_problem(res, 401, "unauthorized").await;
     let key = fixtures::api_key(&app, "preview").await;
-    let res = app
-        .request(Method::GET, "/api/v1/media")
-        .header("x-api-key", key)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::GET, "/api/v1/media")
+            .header("x-api-key", key),
+    )
+    .await;
     assert_problem(res, 403, "forbidden").await;
-    let res = app
-        .admin(Method::GET, "/api/v1/media?format=svg")
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.admin(Method::GET, "/api/v1/media?format=svg")).await;
     assert_eq!(res.status(), 400);
 }
 
@@ -579,39 +571,28 @@ async fn deleting_an_item_in_use_needs_an_editor(app: TestApp) {
     assert_eq!(status, 201, "{inline}");
 
     let path = format!("/api/v1/media/{id}");
-    let res = app
-        .request(Method::DELETE, &path)
-        .bearer_auth(&author.token)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::DELETE, &path)
+            .bearer_auth(&author.token),
+    )
+    .await;
     let body = assert_problem(res, 409, "media_in_use").await;
     let detail = body["detail"].as_str().unwrap();
     assert!(
         detail.contains("leads-with-it") && detail.contains("shows-it-inline"),
         "{detail}"
     );
-    let res = app
-        .request(Method::DELETE, &format!("{path}?force=true"))
-        .bearer_auth(&author.token)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::DELETE, &format!("{path}?force=true"))
+            .bearer_auth(&author.token),
+    )
+    .await;
     assert_problem(res, 409, "media_in_use").await;
     let other = fixtures::staff(&app, "author").await;
-    let res = app
-        .request(Method::DELETE, &path)
-        .bearer_auth(&other.token)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.request(Method::DELETE, &path).bearer_auth(&other.token)).await;
     assert_problem(res, 403, "forbidden").await;
 
-    let res = app
-        .admin(Method::DELETE, &format!("{path}?force=true"))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.admin(Method::DELETE, &format!("{path}?force=true"))).await;
     assert_eq!(res.status(), 204);
     let (_, after) = app
         .admin_get(&format!("/api/v1/articles/{}", lead["id"]))
@@ -624,12 +605,11 @@ async fn deleting_an_item_in_use_needs_an_editor(app: TestApp) {
 
     // Unused, its uploader deletes it.
     let (_, unused) = upload(&app, &author.token, files::jpeg(50, 40), "y.jpg", &[]).await;
-    let res = app
-        .request(Method::DELETE, &format!("/api/v1/media/{}", unused["id"]))
-        .bearer_auth(&author.token)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::DELETE, &format!("/api/v1/media/{}", unused["id"]))
+            .bearer_auth(&author.token),
+    )
+    .await;
     assert_eq!(res.status(), 204);
 }
 
@@ -643,56 +623,42 @@ async fn files_are_served_with_ranges_and_nothing_else(app: TestApp) {
     let whole = full.bytes().await.unwrap();
     assert_eq!(whole.len() as u64, item["bytes"].as_u64().unwrap());
 
-    let res = app
-        .request(Method::GET, &url)
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::GET, &url)
+            .header("if-none-match", &etag),
+    )
+    .await;
     assert_eq!(res.status(), 304);
-    let res = app
-        .request(Method::GET, &url)
-        .header("if-none-match", format!("W/{etag}"))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::GET, &url)
+            .header("if-none-match", format!("W/{etag}")),
+    )
+    .await;
     assert_eq!(res.status(), 304, "weak comparison");
     let res = app.request(Method::HEAD, &url).send().await.unwrap();
     assert_eq!(res.status(), 405, "GET only");
-    let res = app
-        .request(Method::GET, &url)
-        .header("range", "bytes=0-18446744073709551615")
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::GET, &url)
+            .header("range", "bytes=0-18446744073709551615"),
+    )
+    .await;
     assert_eq!(res.status(), 206);
     assert_eq!(res.bytes().await.unwrap(), whole);
-    let res = app
-        .request(Method::GET, &url)
-        .header("range", "bytes=0-9")
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.request(Method::GET, &url).header("range", "bytes=0-9")).await;
     assert_eq!(res.status(), 206);
     assert_eq!(
         res.headers()["content-range"].to_str().unwrap(),
         format!("bytes 0-9/{}", whole.len())
     );
     assert_eq!(res.bytes().await.unwrap(), whole.slice(0..10));
-    let res = app
-        .request(Method::GET, &url)
-        .header("range", "bytes=-5")
-        .send()
-        .await
-        .unwrap();
+    let res = sent(app.request(Method::GET, &url).header("range", "bytes=-5")).await;
     assert_eq!(res.status(), 206);
     assert_eq!(res.bytes().await.unwrap(), whole.slice(whole.len() - 5..));
-    let res = app
-        .request(Method::GET, &url)
-        .header("range", format!("bytes={}-", whole.len()))
-        .send()
-        .await
-        .unwrap();
+    let res = sent(
+        app.request(Method::GET, &url)
+            .header("range", format!("bytes={}-", whole.len())),
+    )
+    .await;
     assert_eq!(res.status(), 416);
     assert_eq!(
         res.headers()["content-range"].to_str().unwrap(),
