@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::articles::{actions, routes as articles, writes};
+use crate::articles::{actions, revision_routes, routes as articles, writes};
 use crate::error::ApiError;
 use crate::{api_docs, api_keys, auth, authors, comments, health, media, tags, users};
 
@@ -36,6 +36,9 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(actions::publish)
         .service(actions::unpublish)
         .service(actions::archive)
+        .service(revision_routes::list)
+        .service(revision_routes::get)
+        .service(revision_routes::restore)
         .service(comments::moderation::list)
         .service(comments::moderation::get)
         .service(comments::moderation::update)

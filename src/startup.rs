@@ -61,6 +61,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState::new(db, config).map_err(StartupError::Media)?;
         crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
+        crate::articles::retention::spawn_pruner(state.db.clone(), state.config.revisions.clone());
         let server = server(listener, state.clone())?;
         Ok(Self {
             port,

@@ -42,6 +42,7 @@ use crate::idempotency::IdempotencyKeyHeader;
     tags(
         (name = "articles", description = "Articles: public reads and staff writes"),
         (name = "workflow", description = "Editorial workflow actions"),
+        (name = "revisions", description = "Every version of an article: list, diff against the current text, restore"),
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags"),
         (name = "comments", description = "Reader comments: the form, posting, public threads and moderation"),

@@ -124,20 +124,31 @@ async fn apply(
     let key = IdOrSlug::parse(path, "article")?;
     let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_staff(&caller)?;
-    let article = model::find(&mut conn, &key, None)
-        .await?
-        .or_not_found("article")?;
-    match action {
-        Action::Submit => policy::require_article_editor(&caller, article.author_id)?,
-        _ => policy::require_publisher(&caller, article.author_id)?,
-    };
-    check_if_match(req, &super::routes::etag_prefix(&article))?;
-    let now = now();
-    let from = article.status.effective(article.published_at, now);
-    let change = transition(action, from, article.published_at, at, now)?;
-    // Written only if the article is still at the version checked above.
-    let updated = model::set_status(&mut conn, article.id, article.version, change)
+    conn.transaction(async |conn| {
+        let article = model::find(conn, &key, None)
+            .await?
+            .or_not_found("article")?;
+        let staff = match action {
+            Action::Submit => policy::require_article_editor(&caller, article.author_id)?,
+            _ => policy::require_publisher(&caller, article.author_id)?,
+        };
+        check_if_match(req, &super::routes::etag_prefix(&article))?;
+        let now = now();
+        let from = article.status.effective(article.published_at, now);
+        let change = transition(action, from, article.published_at, at, now)?;
+        // Written only if the article is still at the version checked
+        // above, with its revision.
+        let updated = model::set_status(
+            conn,
+            article.id,
+            article.version,
+            change,
+            staff.user_id,
+            action.revision(),
+        )
         .await?
         .ok_or_else(changed_meanwhile)?;
-    respond_one(&mut conn, req, updated, &Shape::full(), Visibility::Private).await
+        respond_one(conn, req, updated, &Shape::full(), Visibility::Private).await
+    })
+    .await
 }

@@ -9,10 +9,11 @@ use diesel::prelude::{
 use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
+use super::revisions::{self, RevisionAction};
 #[cfg(any(doc, test))]
 use super::workflow::PUBLIC_STATUSES;
 use super::workflow::{Status, Transition};
-use crate::db::schema::{article_revisions, article_tags, articles};
+use crate::db::schema::{article_tags, articles};
 use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
@@ -211,13 +212,14 @@ pub async fn create(
             .await
     })?;
     insert_tags(conn, article.id, tag_ids).await?;
-    insert_revision(conn, &article, editor).await?;
+    revisions::record(conn, &article, editor, RevisionAction::Create).await?;
     Ok(article)
 }
 
-/// Applies a PATCH if the article is still at `version`: bumps the version,
-/// replaces the tags when given and records a revision (call it inside a
-/// transaction). `None` when someone changed it meanwhile.
+/// Applies a PATCH (or a restore: `action`) if the article is still at
+/// `version`: bumps the version, replaces the tags when given and records a
+/// revision (call it inside a transaction). `None` when someone changed it
+/// meanwhile.
 pub async fn update(
     conn: &mut Conn,
     id: i64,
@@ -225,6 +227,7 @@ pub async fn update(
     changes: ArticleChanges,
     tag_ids: Option<&[i64]>,
     editor: Option<i64>,
+    action: RevisionAction,
 ) -> QueryResult<Option<Article>> {
     let now = crate::db::time::now();
     let updated: Option<Article> = run!(conn, c => {
@@ -248,20 +251,23 @@ pub async fn update(
         })?;
         insert_tags(conn, id, tag_ids).await?;
     }
-    insert_revision(conn, &article, editor).await?;
+    revisions::record(conn, &article, editor, action).await?;
     Ok(Some(article))
 }
 
-/// Writes a workflow transition if the article is still at `version`;
-/// `None` when someone changed it meanwhile.
+/// Writes a workflow transition if the article is still at `version`, with
+/// its revision (call it inside a transaction); `None` when someone changed
+/// it meanwhile.
 pub async fn set_status(
     conn: &mut Conn,
     id: i64,
     version: i32,
     t: Transition,
+    editor: Option<i64>,
+    action: RevisionAction,
 ) -> QueryResult<Option<Article>> {
     let now = crate::db::time::now();
-    run!(conn, c => {
+    let updated: Option<Article> = run!(conn, c => {
         diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)))
             .set((
                 articles::status.eq(t.status),
@@ -274,7 +280,11 @@ pub async fn set_status(
             .get_result(c)
             .await
             .optional()
-    })
+    })?;
+    if let Some(article) = &updated {
+        revisions::record(conn, article, editor, action).await?;
+    }
+    Ok(updated)
 }
 
 /// How many articles there are (any status).
@@ -328,35 +338,6 @@ async fn insert_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Query
     for row in rows {
         run!(conn, c => diesel::insert_into(article_tags::table).values(&row).execute(c).await)?;
     }
-    Ok(())
-}
-
-/// A saved version of an article's title and body.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = article_revisions)]
-struct NewRevision<'a> {
-    article_id: i64,
-    version: i32,
-    title: &'a str,
-    body: &'a str,
-    editor_id: Option<i64>,
-    created_at: NaiveDateTime,
-}
-
-async fn insert_revision(
-    conn: &mut Conn,
-    article: &Article,
-    editor: Option<i64>,
-) -> QueryResult<()> {
-    let row = NewRevision {
-        article_id: article.id,
-        version: article.version,
-        title: &article.title,
-        body: &article.body,
-        editor_id: editor,
-        created_at: article.updated_at,
-    };
-    run!(conn, c => diesel::insert_into(article_revisions::table).values(&row).execute(c).await)?;
     Ok(())
 }
 

@@ -72,6 +72,17 @@ pub enum Action {
 }
 
 impl Action {
+    /// What its revision records.
+    pub fn revision(self) -> super::revisions::RevisionAction {
+        use super::revisions::RevisionAction;
+        match self {
+            Self::Submit => RevisionAction::Submit,
+            Self::Publish => RevisionAction::Publish,
+            Self::Unpublish => RevisionAction::Unpublish,
+            Self::Archive => RevisionAction::Archive,
+        }
+    }
+
     /// The action's name in URLs and messages.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,6 +7,7 @@ use super::content::derive;
 use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
 use super::model::{self, Article, ArticleChanges, NewArticle};
 use super::present::Shape;
+use super::revisions::RevisionAction;
 use super::routes::{etag_prefix, present_one, respond_one};
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
@@ -166,6 +167,7 @@ pub async fn update(
             changes,
             tag_ids.as_deref(),
             staff.user_id,
+            RevisionAction::Edit,
         )
         .await?
         .ok_or_else(changed_meanwhile)?;

@@ -122,7 +122,15 @@ async fn seed_articles(
         };
         let row = articles::create(conn, new, &article_tags, None).await?;
         if let Some(t) = transition(a.state, at - Duration::days(a.days_ago)) {
-            articles::set_status(conn, row.id, row.version, t).await?;
+            use crate::articles::revisions::RevisionAction;
+            use crate::articles::workflow::Status;
+            let action = match t.status {
+                Status::InReview => RevisionAction::Submit,
+                Status::Archived => RevisionAction::Archive,
+                Status::Draft => RevisionAction::Unpublish,
+                Status::Published | Status::Scheduled => RevisionAction::Publish,
+            };
+            articles::set_status(conn, row.id, row.version, t, None, action).await?;
         }
         ids.push(row.id);
     }

@@ -98,6 +98,8 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     /// `MEDIA_*`: the media library.
     pub media: crate::media::MediaSettings,
+    /// `REVISIONS_*`: how long article revisions are kept.
+    pub revisions: crate::articles::retention::RevisionSettings,
 }
 
 impl Config {
@@ -203,6 +205,7 @@ impl Config {
                 .transpose()
                 .map_err(|e| ConfigError::invalid("METRICS_TOKEN", e))?,
             media,
+            revisions: crate::articles::retention::RevisionSettings::from_lookup(&get)?,
         })
     }
 }

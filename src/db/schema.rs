@@ -104,6 +104,11 @@ diesel::table! {
         body -> Text,
         editor_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        /// What made this version (`RevisionAction`).
+        action -> Text,
+        /// The article's content as JSON (`Snapshot`); NULL for revisions
+        /// stored before snapshots (title and body only).
+        snapshot -> Nullable<Text>,
     }
 }
 

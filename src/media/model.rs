@@ -319,20 +319,32 @@ pub async fn uses(conn: &mut Conn, item: &Media) -> QueryResult<Vec<Use>> {
 }
 
 /// Deletes an item (call inside a transaction). Articles leading with it
-/// lose their lead image, as a change of their own (a new version).
-pub async fn delete(conn: &mut Conn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
-    run!(conn, c => {
+/// lose their lead image, as a change of their own: a new version, with its
+/// revision by `editor`.
+pub async fn delete(
+    conn: &mut Conn,
+    id: i64,
+    at: NaiveDateTime,
+    editor: Option<i64>,
+) -> QueryResult<()> {
+    use crate::articles::model::Article;
+    use crate::articles::revisions::{self, RevisionAction};
+    let changed: Vec<Article> = run!(conn, c => {
         diesel::update(articles::table.filter(articles::featured_image_id.eq(id)))
             .set((
                 articles::featured_image_id.eq(None::<i64>),
                 articles::version.eq(articles::version + 1),
                 articles::updated_at.eq(at),
             ))
-            .execute(c)
-            .await?;
-        diesel::delete(media::table.find(id)).execute(c).await?;
-        Ok(())
-    })
+            .returning(Article::as_returning())
+            .get_results(c)
+            .await
+    })?;
+    for article in &changed {
+        revisions::record(conn, article, editor, RevisionAction::MediaRemoved).await?;
+    }
+    run!(conn, c => diesel::delete(media::table.find(id)).execute(c).await)?;
+    Ok(())
 }
 
 #[cfg(test)]

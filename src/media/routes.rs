@@ -303,7 +303,7 @@ pub async fn delete(
                     ),
                 });
             }
-            model::delete(conn, id, now()).await?;
+            model::delete(conn, id, now(), staff.user_id).await?;
             Ok(item)
         })
         .await?;

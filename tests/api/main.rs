@@ -32,6 +32,7 @@ mod pagination;
 mod problems;
 mod query_plans;
 mod races;
+mod revisions;
 mod roles;
 mod schema_parity;
 mod search;

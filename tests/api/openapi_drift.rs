@@ -44,6 +44,7 @@ fn every_operation_is_complete() {
         "unpublish",
         "archive",
         "revoke",
+        "restore",
         "refresh",
     ];
     let mut ids = std::collections::HashSet::new();

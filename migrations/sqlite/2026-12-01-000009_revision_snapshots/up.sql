@@ -1,0 +1,9 @@
+-- Revisions become full snapshots (issue 16): every content change and
+-- every workflow action stores one, in the write's own transaction.
+-- `action` says what made the version; `snapshot` holds the article's
+-- content as JSON (`articles::revisions::Snapshot`). Older rows keep their
+-- title and body only (`snapshot` NULL).
+ALTER TABLE article_revisions ADD COLUMN action TEXT NOT NULL DEFAULT 'edit';
+ALTER TABLE article_revisions ADD COLUMN snapshot TEXT;
+-- Pruning by age.
+CREATE INDEX article_revisions_created_idx ON article_revisions (created_at);
