@@ -248,7 +248,56 @@ async fn revisions_follow_the_write_permissions(app: TestApp) {
     assert_problem(res, 403, "forbidden").await;
 }
 
+/// A revision stored before snapshots were kept (title and body only)
+/// shows and restores just those two.
+async fn a_revision_from_before_snapshots_restores_title_and_body(app: TestApp) {
+    let author = fixtures::author(&app, "Archive Desk").await;
+    let article = fixtures::draft(&app, &author["id"], "Old headline", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    let (status, _) = app
+        .admin_json(
+            Method::PATCH,
+            &path,
+            json!({ "title": "New headline", "body": "New text.", "slug": "new-slug",
+                    "meta_title": "SEO" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // What migration 000009 leaves of earlier revisions.
+    let mut conn = app.state.db.writer().await.unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE article_revisions SET snapshot = NULL WHERE article_id = {} AND version = 1",
+        article["id"]
+    ))
+    .await
+    .unwrap();
+    drop(conn);
+    let (status, old) = app.admin_get(&format!("{path}/revisions/1")).await;
+    assert_eq!(status, 200, "{old}");
+    assert_eq!(old["fields"], serde_json::Value::Null);
+    assert_eq!(
+        old["diff"]["fields"],
+        json!([{ "field": "title", "revision": "Old headline", "current": "New headline" }])
+    );
+    let (status, restored) = app
+        .admin_json(
+            Method::POST,
+            &format!("{path}/revisions/1/restore"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, 200, "{restored}");
+    assert_eq!(restored["title"], "Old headline");
+    assert_eq!(restored["body"], article["body"]);
+    assert_eq!(
+        restored["slug"], "new-slug",
+        "only title and body come back"
+    );
+    assert_eq!(restored["meta_title"], "SEO");
+}
+
 both_backends!(
+    a_revision_from_before_snapshots_restores_title_and_body,
     an_edit_then_a_restore_brings_back_the_exact_old_text,
     a_restore_leaves_out_what_is_gone_and_refuses_a_taken_slug,
     revisions_follow_the_write_permissions,
