@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::articles::{actions, revision_routes, routes as articles, writes};
+use crate::articles::{actions, revision_routes, routes as articles, trash, writes};
 use crate::error::ApiError;
 use crate::{api_docs, api_keys, auth, authors, comments, health, media, tags, users};
 
@@ -31,7 +31,8 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(comments::posting::create)
         .service(writes::create)
         .service(writes::update)
-        .service(writes::delete)
+        .service(trash::delete)
+        .service(trash::restore)
         .service(actions::submit)
         .service(actions::publish)
         .service(actions::unpublish)

@@ -62,6 +62,7 @@ impl Application {
         let state = AppState::new(db, config).map_err(StartupError::Media)?;
         crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
         crate::articles::retention::spawn_pruner(state.db.clone(), state.config.revisions.clone());
+        crate::articles::trash::spawn_purger(state.db.clone(), state.config.trash.clone());
         let server = server(listener, state.clone())?;
         Ok(Self {
             port,

@@ -170,8 +170,14 @@ macro_rules! filtered {
         if let Some(now) = filter.public_at {
             q = q.filter(visible_at(now));
         }
-        if let Some(status) = filter.status {
-            q = q.filter(articles::status.eq(status));
+        match filter.status {
+            Some(Status::Trashed) => q = q.filter(articles::trashed_at.is_not_null()),
+            Some(status) => {
+                q = q
+                    .filter(articles::status.eq(status))
+                    .filter(articles::trashed_at.is_null())
+            }
+            None => {}
         }
         if let Some(author_id) = filter.own_author {
             q = q.filter(articles::author_id.eq(author_id));

@@ -16,5 +16,6 @@ pub mod revision_routes;
 pub mod revisions;
 pub mod routes;
 pub mod search;
+pub mod trash;
 pub mod workflow;
 pub mod writes;

@@ -17,17 +17,19 @@ use crate::db::schema::{article_tags, articles};
 use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
-/// What readers may see at `now`: published or scheduled, with
-/// `published_at <= now` (a scheduled article goes live on its own). The
-/// status test is literal SQL, the predicate of the partial index
+/// What readers may see at `now`: published or scheduled, not in the
+/// trash, with `published_at <= now` (a scheduled article goes live on its
+/// own). The status and trash test is literal SQL, the predicate of the partial index
 /// `articles_public_idx`, so that both planners can use that index.
 pub fn visible_at(now: NaiveDateTime) -> VisibleAt {
     diesel::dsl::sql::<diesel::sql_types::Bool>(PUBLIC_CONDITION)
         .and(articles::published_at.le(now))
 }
 
-/// The stored statuses readers may see, as SQL (see [`PUBLIC_STATUSES`]).
-pub const PUBLIC_CONDITION: &str = "articles.status IN ('published', 'scheduled')";
+/// The stored statuses readers may see, outside the trash, as SQL (see
+/// [`PUBLIC_STATUSES`]).
+pub const PUBLIC_CONDITION: &str =
+    "articles.status IN ('published', 'scheduled') AND articles.trashed_at IS NULL";
 
 /// The condition [`visible_at`] builds.
 pub type VisibleAt = diesel::dsl::And<
@@ -61,6 +63,7 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
     pub body_lead: Option<String>,
     pub featured_image_id: Option<i64>,
+    pub trashed_at: Option<NaiveDateTime>,
 }
 
 impl Article {
@@ -104,6 +107,7 @@ pub fn without_bodies() -> WithoutBodies {
         articles::updated_at,
         articles::body_lead,
         articles::featured_image_id,
+        articles::trashed_at,
     )
 }
 
@@ -131,6 +135,7 @@ pub type WithoutBodies = (
     articles::updated_at,
     articles::body_lead,
     articles::featured_image_id,
+    articles::trashed_at,
 );
 
 /// A new article row.
@@ -177,14 +182,18 @@ pub struct ArticleChanges {
     pub featured_image_id: Option<Option<i64>>,
 }
 
-/// One article by id or slug; `public_at` restricts to what readers see.
+/// One article by id or slug, outside the trash; `public_at` restricts to
+/// what readers see.
 pub async fn find(
     conn: &mut Conn,
     key: &IdOrSlug,
     public_at: Option<NaiveDateTime>,
 ) -> QueryResult<Option<Article>> {
     run!(conn, c => {
-        let mut query = articles::table.select(Article::as_select()).into_boxed();
+        let mut query = articles::table
+            .select(Article::as_select())
+            .filter(articles::trashed_at.is_null())
+            .into_boxed();
         query = match key {
             IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
             IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.as_str())),
@@ -193,6 +202,65 @@ pub async fn find(
             query = query.filter(visible_at(now));
         }
         query.first(c).await.optional()
+    })
+}
+
+/// One article in the trash, by id or slug.
+pub async fn find_in_trash(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Article>> {
+    run!(conn, c => {
+        let mut query = articles::table
+            .select(Article::as_select())
+            .filter(articles::trashed_at.is_not_null())
+            .into_boxed();
+        query = match key {
+            IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
+            IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.as_str())),
+        };
+        query.first(c).await.optional()
+    })
+}
+
+/// Moves an article to the trash (`Some(at)`) or out of it (`None`) if it
+/// is still at `version`, with its revision (call it inside a
+/// transaction); `None` when someone changed it meanwhile.
+pub async fn set_trashed(
+    conn: &mut Conn,
+    id: i64,
+    version: i32,
+    trashed_at: Option<NaiveDateTime>,
+    editor: Option<i64>,
+) -> QueryResult<Option<Article>> {
+    let now = crate::db::time::now();
+    let updated: Option<Article> = run!(conn, c => {
+        diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)))
+            .set((
+                articles::trashed_at.eq(trashed_at),
+                articles::version.eq(version + 1),
+                articles::updated_at.eq(now),
+            ))
+            .returning(Article::as_returning())
+            .get_result(c)
+            .await
+            .optional()
+    })?;
+    if let Some(article) = &updated {
+        let action = match trashed_at {
+            Some(_) => RevisionAction::Trash,
+            None => RevisionAction::Untrash,
+        };
+        revisions::record(conn, article, editor, action).await?;
+    }
+    Ok(updated)
+}
+
+/// Deletes for good the articles in the trash since before `before` (their
+/// tags, revisions and comments go with them); how many. One statement, so
+/// instances purging at once only repeat each other's work.
+pub async fn purge_trash(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    run!(conn, c => {
+        diesel::delete(articles::table.filter(articles::trashed_at.lt(before)))
+            .execute(c)
+            .await
     })
 }
 
@@ -303,8 +371,9 @@ pub async fn count_by_author(conn: &mut Conn, author_id: i64) -> QueryResult<i64
     })
 }
 
-/// Deletes an article (its tags, revisions and comments go with it) if it
-/// is still at `version`; `false` when someone changed it meanwhile.
+/// Deletes an article for good (its tags, revisions and comments go with
+/// it) if it is still at `version`; `false` when someone changed it
+/// meanwhile.
 pub async fn delete(conn: &mut Conn, id: i64, version: i32) -> QueryResult<bool> {
     let deleted = run!(conn, c => {
         diesel::delete(
@@ -353,7 +422,10 @@ mod tests {
             .collect();
         assert_eq!(
             PUBLIC_CONDITION,
-            format!("articles.status IN ({})", named.join(", "))
+            format!(
+                "articles.status IN ({}) AND articles.trashed_at IS NULL",
+                named.join(", ")
+            )
         );
     }
 }

@@ -115,7 +115,8 @@ pub struct ArticleListParams {
     pub tag: Option<String>,
     /// Only articles by this author (id or slug).
     pub author: Option<String>,
-    /// Only this status (staff only, except `published`).
+    /// Only this status (staff only, except `published`); `trashed` lists
+    /// the trash (editors and admins).
     pub status: Option<Status>,
     /// Published at or after this instant.
     pub published_after: Option<DateTime<Utc>>,

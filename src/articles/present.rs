@@ -10,6 +10,7 @@ use super::dto::ArticleResponse;
 use super::listing::Columns;
 use super::model::Article;
 use super::params::{ArticleField, Include};
+use super::workflow::Status;
 use crate::authors::{dto::AuthorResponse, model as authors};
 use crate::comments::model as comments;
 use crate::db::time::utc;
@@ -145,7 +146,10 @@ fn response(
     comment_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleResponse> {
-    let status = a.status.effective(a.published_at, now);
+    let status = match a.trashed_at {
+        Some(_) => Status::Trashed,
+        None => a.status.effective(a.published_at, now),
+    };
     let excerpt = a.shown_excerpt();
     Ok(ArticleResponse {
         id: a.id,

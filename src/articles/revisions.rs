@@ -38,6 +38,10 @@ pub enum RevisionAction {
     Restore,
     /// Its lead image was deleted from the media library.
     MediaRemoved,
+    /// Moved to the trash.
+    Trash,
+    /// Restored from the trash.
+    Untrash,
 }
 
 crate::named_enum!(RevisionAction {
@@ -49,6 +53,8 @@ crate::named_enum!(RevisionAction {
     Archive => "archive",
     Restore => "restore",
     MediaRemoved => "media_removed",
+    Trash => "trash",
+    Untrash => "untrash",
 });
 
 /// An article's content at one version: everything a restore brings back,

@@ -115,10 +115,16 @@ fn sort_of(params: &ArticleListParams, page: &PageRequest) -> ApiResult<Sort> {
 
 /// What a list shows the caller: published articles, or (staff and preview
 /// keys asking for one) a stored status, limited to their own articles for
-/// contributors and authors; 403 for anyone else asking for a status.
+/// contributors and authors; 403 for anyone else asking for a status. The
+/// trash (`status=trashed`) is for editors and admins.
 fn filter_of(params: ArticleListParams, caller: &Caller, now: NaiveDateTime) -> ApiResult<Filter> {
     let (public_at, status) = match params.status {
         None | Some(Status::Published) => (Some(now), None),
+        // The trash is for editors and admins.
+        Some(Status::Trashed) => {
+            policy::require_editor(caller)?;
+            (None, Some(Status::Trashed))
+        }
         Some(status) if policy::can_preview(caller) => (None, Some(status)),
         Some(_) => {
             return Err(ApiError::Forbidden(

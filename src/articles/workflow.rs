@@ -30,6 +30,10 @@ pub enum Status {
     Published,
     /// Withdrawn from lists but kept.
     Archived,
+    /// In the trash: never stored (a trashed article keeps its status for
+    /// a restore); answers and the trash list (`status=trashed`, editors)
+    /// show it.
+    Trashed,
 }
 
 stored_as_text!(Status {
@@ -38,6 +42,7 @@ stored_as_text!(Status {
     Scheduled => "scheduled",
     Published => "published",
     Archived => "archived",
+    Trashed => "trashed",
 });
 
 impl Status {

@@ -1,7 +1,7 @@
 //! Article writes: create, patch, delete. Permission checks come from the
 //! policy module; multi-row writes run in one transaction (see `model`).
 
-use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{patch, post, web, HttpRequest, HttpResponse};
 
 use super::content::derive;
 use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
@@ -10,8 +10,7 @@ use super::present::Shape;
 use super::revisions::RevisionAction;
 use super::routes::{etag_prefix, present_one, respond_one};
 use crate::api_docs::responses::{
-    BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
-    Unavailable,
+    Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
 use crate::auth::{policy, Caller, Credentials, Staff};
 use crate::authors::reference::require_author;
@@ -20,7 +19,6 @@ use crate::db::time::now;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::caching::{check_if_match, IfMatch, Visibility};
-use crate::http::no_content;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
@@ -176,44 +174,9 @@ pub async fn update(
     .await
 }
 
-/// Delete an article with its comments and revisions (who may: as for a
-/// change). 400 for a malformed `If-Match`.
-#[utoipa::path(
-    tag = "articles", operation_id = "delete_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
-           ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
-    security(("bearer" = [])),
-    responses(
-        (status = 204, description = "Deleted"),
-        BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, Unavailable,
-    )
-)]
-#[delete("/api/v1/articles/{id_or_slug}")]
-pub async fn delete(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    auth: Credentials,
-    path: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let key = IdOrSlug::parse(&path, "article")?;
-    let (mut conn, caller) = state.open_writer(auth).await?;
-    policy::require_staff(&caller)?;
-    let article = model::find(&mut conn, &key, None)
-        .await?
-        .or_not_found("article")?;
-    require_writer(&caller, &article)?;
-    check_if_match(&req, &etag_prefix(&article))?;
-    // Only the version the permission check saw: an article published
-    // meanwhile is not deleted on the strength of its draft.
-    if !model::delete(&mut conn, article.id, article.version).await? {
-        return Err(changed_meanwhile());
-    }
-    Ok(no_content())
-}
-
 /// The policy check for changing or deleting `article` (contributors only
 /// while it is a work in progress).
-fn require_writer<'a>(caller: &'a Caller, article: &Article) -> ApiResult<&'a Staff> {
+pub fn require_writer<'a>(caller: &'a Caller, article: &Article) -> ApiResult<&'a Staff> {
     policy::require_article_writer(caller, article.author_id, article.status.in_progress())
 }
 

@@ -129,6 +129,7 @@ async fn seed_articles(
                 Status::Archived => RevisionAction::Archive,
                 Status::Draft => RevisionAction::Unpublish,
                 Status::Published | Status::Scheduled => RevisionAction::Publish,
+                Status::Trashed => RevisionAction::Trash,
             };
             articles::set_status(conn, row.id, row.version, t, None, action).await?;
         }

@@ -148,11 +148,22 @@ pub async fn insert(conn: &mut Conn, new: NewComment) -> QueryResult<Comment> {
     })
 }
 
-/// One comment by id.
+/// The ids of the articles outside the trash (a subquery).
+fn outside_trash() -> diesel::dsl::Select<
+    diesel::dsl::Filter<articles::table, diesel::dsl::IsNull<articles::trashed_at>>,
+    articles::id,
+> {
+    articles::table
+        .filter(articles::trashed_at.is_null())
+        .select(articles::id)
+}
+
+/// One comment by id (none of an article in the trash).
 pub async fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<Comment>> {
     run!(conn, c => {
         comments::table
             .find(id)
+            .filter(comments::article_id.eq_any(outside_trash()))
             .select(Comment::as_select())
             .first(c)
             .await
@@ -205,7 +216,10 @@ pub async fn moderation_list(
     // Boxed queries are tied to one backend: build them inside each arm.
     run!(conn, c => {
         let filtered = || {
-            let mut query = comments::table.into_boxed();
+            // Comments of articles in the trash are gone with them.
+            let mut query = comments::table
+                .filter(comments::article_id.eq_any(outside_trash()))
+                .into_boxed();
             if let Some(status) = status {
                 query = query.filter(comments::status.eq(status));
             }

@@ -100,6 +100,8 @@ pub struct Config {
     pub media: crate::media::MediaSettings,
     /// `REVISIONS_*`: how long article revisions are kept.
     pub revisions: crate::articles::retention::RevisionSettings,
+    /// `TRASH_*`: how long deleted articles stay in the trash.
+    pub trash: crate::articles::trash::TrashSettings,
 }
 
 impl Config {
@@ -206,6 +208,7 @@ impl Config {
                 .map_err(|e| ConfigError::invalid("METRICS_TOKEN", e))?,
             media,
             revisions: crate::articles::retention::RevisionSettings::from_lookup(&get)?,
+            trash: crate::articles::trash::TrashSettings::from_lookup(&get)?,
         })
     }
 }

@@ -72,6 +72,8 @@ diesel::table! {
         body_lead -> Nullable<Text>,
         /// The lead image from the media library.
         featured_image_id -> Nullable<BigInt>,
+        /// When the article was moved to the trash (NULL: it is not).
+        trashed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -37,5 +37,6 @@ mod roles;
 mod schema_parity;
 mod search;
 mod taxonomy;
+mod trash;
 mod visibility;
 mod workflow;
