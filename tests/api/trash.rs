@@ -203,7 +203,61 @@ async fn admins_may_delete_for_good_at_once(app: TestApp) {
     assert_eq!(status, 201);
 }
 
+/// Two deletes at once trash an article once; two restores at once bring
+/// it back once (each is a conditional write on the version it read).
+/// 20 rounds.
+async fn parallel_trash_and_restore_happen_once(app: TestApp) {
+    let author = fixtures::author(&app, "Twice").await;
+    let article = fixtures::draft(&app, &author["id"], "Racing the bin", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    for round in 0..20 {
+        let delete = || async {
+            app.admin(Method::DELETE, &path)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let (a, b) = tokio::join!(delete(), delete());
+        let mut pair = [a, b];
+        pair.sort_unstable();
+        assert!(
+            matches!(pair, [204, 404] | [204, 412]),
+            "round {round}: deletes {pair:?}"
+        );
+        let restore = || async {
+            app.admin(Method::POST, &format!("{path}/restore"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let (a, b) = tokio::join!(restore(), restore());
+        let mut pair = [a, b];
+        pair.sort_unstable();
+        assert!(
+            matches!(pair, [200, 404] | [200, 412]),
+            "round {round}: restores {pair:?}"
+        );
+    }
+    let (_, revisions) = app
+        .admin_get(&format!("{path}/revisions?per_page=100"))
+        .await;
+    let count = |action: &str| {
+        revisions["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == action)
+            .count()
+    };
+    assert_eq!((count("trash"), count("untrash")), (20, 20));
+}
+
 both_backends!(
+    parallel_trash_and_restore_happen_once,
     a_trashed_article_is_gone_everywhere_and_comes_back_complete,
     admins_may_delete_for_good_at_once,
 );
