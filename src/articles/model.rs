@@ -205,6 +205,30 @@ pub async fn find(
     })
 }
 
+/// Whether article `id` is still what readers see at `now`, its row held
+/// (PostgreSQL: `FOR SHARE`) until the transaction ends, so a trash or an
+/// unpublish racing the caller's write waits for it or is seen by it.
+pub async fn lock_visible(conn: &mut Conn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let found: Option<i64> = match conn.get() {
+        crate::db::ConnMut::Pg(c) => articles::table
+            .filter(articles::id.eq(id))
+            .filter(visible_at(now))
+            .select(articles::id)
+            .for_share()
+            .first(c)
+            .await
+            .optional()?,
+        crate::db::ConnMut::Sqlite(c) => articles::table
+            .filter(articles::id.eq(id))
+            .filter(visible_at(now))
+            .select(articles::id)
+            .first(c)
+            .await
+            .optional()?,
+    };
+    Ok(found.is_some())
+}
+
 /// One article in the trash, by id or slug.
 pub async fn find_in_trash(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Article>> {
     run!(conn, c => {
@@ -365,6 +389,18 @@ pub async fn count_by_author(conn: &mut Conn, author_id: i64) -> QueryResult<i64
     run!(conn, c => {
         articles::table
             .filter(articles::author_id.eq(author_id))
+            .count()
+            .get_result(c)
+            .await
+    })
+}
+
+/// How many of `author_id`'s articles are in the trash.
+pub async fn count_trashed_by_author(conn: &mut Conn, author_id: i64) -> QueryResult<i64> {
+    run!(conn, c => {
+        articles::table
+            .filter(articles::author_id.eq(author_id))
+            .filter(articles::trashed_at.is_not_null())
             .count()
             .get_result(c)
             .await

@@ -123,7 +123,7 @@ pub struct ArticleListParams {
     /// Published before this instant.
     pub published_before: Option<DateTime<Utc>>,
     /// Sort order (default `-published_at`; `relevance` with `q`, and only
-    /// with `q`).
+    /// with `q`; the trash: `-updated_at`, the default there, or `title`).
     pub sort: Option<Sort>,
     /// Relations to embed: comma-separated `author`, `tags`, `featured_image`.
     #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1, example = json!(["author", "tags"]))]

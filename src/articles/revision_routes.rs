@@ -168,6 +168,11 @@ async fn restored(
         ..Default::default()
     };
     let Some(then) = revision.snapshot() else {
+        if revision.snapshot.is_some() {
+            // Stored but unreadable: restoring less than promised is worse
+            // than not restoring.
+            return Err(ApiError::internal("unreadable revision snapshot"));
+        }
         return Ok((changes, None));
     };
     if then.author_id != article.author_id {

@@ -59,6 +59,8 @@ crate::named_enum!(RevisionAction {
 
 /// An article's content at one version: everything a restore brings back,
 /// and the workflow state for the record (a restore never changes it).
+/// Optional fields default when absent, so snapshots stored before a field
+/// existed still read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Snapshot {
     /// URL slug.
@@ -68,28 +70,37 @@ pub struct Snapshot {
     /// Markdown source.
     pub body: String,
     /// The stored teaser (null: the body's first paragraph).
+    #[serde(default)]
     pub excerpt: Option<String>,
     /// The author's id.
     pub author_id: i64,
     /// Tag ids, in display order.
+    #[serde(default)]
     pub tag_ids: Vec<i64>,
     /// Lead image from the media library.
+    #[serde(default)]
     pub featured_image_id: Option<i64>,
     /// Lead image URL.
+    #[serde(default)]
     pub featured_image_url: Option<String>,
     /// SEO title.
+    #[serde(default)]
     pub meta_title: Option<String>,
     /// SEO description.
+    #[serde(default)]
     pub meta_description: Option<String>,
     /// Canonical URL.
+    #[serde(default)]
     pub canonical_url: Option<String>,
     /// Whether readers may comment.
     pub comments_open: bool,
     /// Workflow status (as stored).
     pub status: Status,
     /// Requested publication time of a scheduled article.
+    #[serde(default)]
     pub publish_at: Option<NaiveDateTime>,
     /// When it became (or becomes) public.
+    #[serde(default)]
     pub published_at: Option<NaiveDateTime>,
 }
 
@@ -135,9 +146,15 @@ impl Revision {
     /// The stored snapshot, if this revision has one (older ones hold only
     /// their title and body).
     pub fn snapshot(&self) -> Option<Snapshot> {
-        self.snapshot
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
+        let stored = self.snapshot.as_deref()?;
+        match serde_json::from_str(stored) {
+            Ok(snapshot) => Some(snapshot),
+            Err(e) => {
+                // Never silently: a restore would bring back less than promised.
+                tracing::error!(error = %e, revision = self.id, "unreadable revision snapshot");
+                None
+            }
+        }
     }
 }
 

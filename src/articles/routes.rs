@@ -101,6 +101,19 @@ pub async fn list(
 /// and pages by number (its order has no position a cursor could keep).
 fn sort_of(params: &ArticleListParams, page: &PageRequest) -> ApiResult<Sort> {
     let searching = params.q.is_some();
+    // The trash mixes articles with and without a publication date, which
+    // a date cursor cannot walk: it is ordered by when it changed last
+    // (trashing is a change), or by title.
+    if params.status == Some(Status::Trashed) {
+        return match params.sort {
+            None | Some(Sort::UpdatedDesc) => Ok(Sort::UpdatedDesc),
+            Some(Sort::Title) => Ok(Sort::Title),
+            Some(_) => Err(bad_param(
+                "sort",
+                "the trash is sorted by -updated_at (the default) or title",
+            )),
+        };
+    }
     match (params.sort, searching, page) {
         (Some(Sort::Relevance), false, _) => Err(bad_param("sort", "relevance needs q")),
         (Some(Sort::Relevance), true, PageRequest::Cursor { .. }) => Err(bad_param(

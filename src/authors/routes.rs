@@ -167,11 +167,19 @@ pub async fn delete(
         let author = model::find(conn, &key).await?.or_not_found("author")?;
         let count = articles::count_by_author(conn, author.id).await?;
         if count > 0 {
+            let trashed = articles::count_trashed_by_author(conn, author.id).await?;
+            let detail = if trashed > 0 {
+                format!(
+                    "the author still has {count} article(s), {trashed} of them in the trash; \
+                     reassign or delete the others, and have an admin delete the trashed ones \
+                     for good (permanent=true) or wait for the trash to be purged"
+                )
+            } else {
+                format!("the author still has {count} article(s); reassign or delete them first")
+            };
             return Err(ApiError::Conflict {
                 code: "author_has_articles",
-                detail: format!(
-                    "the author still has {count} article(s); reassign or delete them first"
-                ),
+                detail,
             });
         }
         model::delete(conn, author.id).await?;

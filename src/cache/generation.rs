@@ -27,6 +27,7 @@ pub async fn read(
     let next: Option<NaiveDateTime> = run!(conn, c => {
         articles::table
             .filter(articles::status.eq_any(PUBLIC_STATUSES))
+            .filter(articles::trashed_at.is_null())
             .filter(articles::published_at.gt(now))
             .select(diesel::dsl::min(articles::published_at))
             .first(c)

@@ -173,6 +173,11 @@ pub async fn create(
     };
     let request = idempotency::Request::new(key, &caller, client, &req, &fingerprint);
     idempotency::once(&mut conn, &state, request, async |conn| {
+        // Checked again where the comment is written: an article trashed or
+        // unpublished since the check above takes no comment.
+        if !crate::articles::model::lock_visible(conn, article.id, now()).await? {
+            return Err(ApiError::NotFound("article not found".to_owned()));
+        }
         form_use.spend(conn).await?;
         let fill_secs = form_use.fill_secs;
         let (stored, status) =

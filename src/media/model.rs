@@ -143,6 +143,8 @@ pub struct MediaFilter {
 pub struct Use {
     pub id: i64,
     pub slug: String,
+    /// In the trash (restorable, so still a use).
+    pub trashed: bool,
 }
 
 /// One item by id.
@@ -311,7 +313,7 @@ pub async fn uses(conn: &mut Conn, item: &Media) -> QueryResult<Vec<Use>> {
                     .or(articles::body.like(in_body.clone()))
                     .or(articles::featured_image_url.like(in_body.clone())),
             )
-            .select((articles::id, articles::slug))
+            .select((articles::id, articles::slug, articles::trashed_at.is_not_null()))
             .order_by(articles::id)
             .load(c)
             .await

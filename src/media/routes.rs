@@ -287,7 +287,10 @@ pub async fn delete(
             if !uses.is_empty() && !forced {
                 let named: Vec<String> = uses
                     .iter()
-                    .map(|u| format!("{} ({})", u.id, u.slug))
+                    .map(|u| match u.trashed {
+                        true => format!("{} ({}, in the trash)", u.id, u.slug),
+                        false => format!("{} ({})", u.id, u.slug),
+                    })
                     .collect();
                 let how = if staff.role >= Role::Editor {
                     "pass force=true to delete it anyway"

@@ -5,5 +5,7 @@
 -- title and body only (`snapshot` NULL).
 ALTER TABLE article_revisions ADD COLUMN action TEXT NOT NULL DEFAULT 'edit';
 ALTER TABLE article_revisions ADD COLUMN snapshot TEXT;
+-- Every article's first revision was its creation.
+UPDATE article_revisions SET action = 'create' WHERE version = 1;
 -- Pruning by age.
 CREATE INDEX article_revisions_created_idx ON article_revisions (created_at);
