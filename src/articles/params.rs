@@ -109,7 +109,7 @@ pub struct ArticleListParams {
     /// `"a phrase"` matches adjacent words in order; `-word` excludes;
     /// `or` between terms gives alternatives. Case does not matter;
     /// punctuation separates words; up to 16 words count.
-    #[param(min_length = 1, max_length = 200)]
+    #[param(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// Only articles with this tag slug.
     pub tag: Option<String>,

@@ -291,7 +291,7 @@ pub struct ImageBytes(pub Vec<u8>);
 pub struct MediaListParams {
     /// Words in the title, caption, credit, alt text or file name
     /// (case-insensitive, as typed).
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// Only this format.
     pub format: Option<ImageFormat>,
