@@ -164,6 +164,10 @@ pub struct ArticleResponse {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// When it was moved to the trash (only on articles in the trash: it
+    /// is purged `TRASH_RETENTION_DAYS` later unless restored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trashed_at: Option<DateTime<Utc>>,
     /// Lists searched with `q` only: where the article matches, as HTML
     /// (text escaped, matched words in `<mark>`).
     #[serde(skip_serializing_if = "Option::is_none")]

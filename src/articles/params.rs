@@ -38,6 +38,7 @@ pub enum ArticleField {
     Version,
     CreatedAt,
     UpdatedAt,
+    TrashedAt,
     Snippet,
 }
 
@@ -67,6 +68,7 @@ crate::named_enum!(ArticleField {
     Version => "version",
     CreatedAt => "created_at",
     UpdatedAt => "updated_at",
+    TrashedAt => "trashed_at",
     Snippet => "snippet",
 });
 

@@ -177,6 +177,7 @@ fn response(
         version: a.version,
         created_at: utc(a.created_at),
         updated_at: utc(a.updated_at),
+        trashed_at: a.trashed_at.map(utc),
         snippet: None,
     })
 }

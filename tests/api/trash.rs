@@ -112,6 +112,7 @@ async fn a_trashed_article_is_gone_everywhere_and_comes_back_complete(app: TestA
     assert_eq!(trash["meta"]["total"], 1);
     assert_eq!(trash["data"][0]["id"], article["id"]);
     assert_eq!(trash["data"][0]["status"], "trashed");
+    assert!(trash["data"][0]["trashed_at"].is_string(), "{trash}");
     let writer = fixtures::staff(&app, "author").await;
     let res = app
         .request(Method::GET, "/api/v1/articles?status=trashed")
@@ -145,6 +146,7 @@ async fn a_trashed_article_is_gone_everywhere_and_comes_back_complete(app: TestA
         .await;
     assert_eq!(status, 200, "{restored}");
     assert_eq!(restored["status"], "published");
+    assert!(restored.get("trashed_at").is_none(), "{restored}");
     assert_eq!(restored["comment_count"], 2);
     let after = sightings(&app, &article, &neighbour).await;
     assert!(
