@@ -52,7 +52,7 @@ pub async fn create(
     expires_at: Option<NaiveDateTime>,
     created_by: Option<i64>,
 ) -> QueryResult<(ApiKey, String)> {
-    let prefix: String = digest(&random_token(16)).chars().take(10).collect();
+    let prefix: String = digest(random_token(16)).chars().take(10).collect();
     let secret = random_token(32);
     let row = NewApiKey {
         name,

@@ -12,11 +12,11 @@ use super::present::Shape;
 use super::revision_dto::{compare, RevisionListItem, RevisionResponse};
 use super::revisions::{self, Revision, RevisionAction, Snapshot};
 use super::routes::{etag_prefix, respond_one};
-use super::writes::changed_meanwhile;
+use super::writes::{changed_meanwhile, require_writer};
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
-use crate::auth::{policy, Caller, Credentials, Staff};
+use crate::auth::{policy, Credentials, Staff};
 use crate::authors::reference::require_author;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -209,9 +209,4 @@ fn parse_path(path: &(String, String)) -> ApiResult<(IdOrSlug, i32)> {
     let version =
         i32::try_from(version).map_err(|_| ApiError::NotFound("revision not found".into()))?;
     Ok((key, version))
-}
-
-/// Reading and restoring revisions needs the right to change the article.
-fn require_writer<'a>(caller: &'a Caller, article: &Article) -> ApiResult<&'a Staff> {
-    policy::require_article_writer(caller, article.author_id, article.status.in_progress())
 }

@@ -175,10 +175,7 @@ pub(crate) fn parse_bool(
 
 /// 256 random bits, hex encoded.
 pub(crate) fn random_secret() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::tokens::random_hex(32)
 }
 
 /// A comma-separated list, each item trimmed and checked by `item`; empty

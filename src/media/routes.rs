@@ -2,7 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 
 use super::dto::{
     DeleteMediaParams, MediaListParams, MediaResponse, UpdateMediaRequest, UploadMediaForm,
@@ -13,6 +12,7 @@ use super::store::new_folder;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable, UploadBody,
 };
+use crate::auth::tokens::digest;
 use crate::auth::{policy, Credentials, Role};
 use crate::db::time::now;
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -56,7 +56,7 @@ pub async fn upload(
     }
     let form = form::read(&req, payload, state.config.media.max_bytes).await?;
     // Hashing 20 MB takes tens of milliseconds: not on a request thread.
-    let (hash, form) = web::block(move || (hex(&Sha256::digest(&form.file)), form))
+    let (hash, form) = web::block(move || (digest(&form.file), form))
         .await
         .map_err(ApiError::internal)?;
     // No connection is held while the image is processed (seconds of CPU):
@@ -317,8 +317,4 @@ pub async fn delete(
 
 fn response(state: &AppState, item: model::Media) -> MediaResponse {
     MediaResponse::new(item, &state.config.media.base_url)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -66,10 +66,7 @@ pub fn is_folder(folder: &str) -> bool {
 
 /// A new random folder name (128 bits).
 pub fn new_folder() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::tokens::random_hex(16)
 }
 
 /// The configured object store.
