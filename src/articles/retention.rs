@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::config::{parse_or, ConfigError};
+use crate::db::periodic::spawn_every;
 use crate::db::time::now;
 use crate::db::Db;
 
@@ -35,28 +36,17 @@ impl RevisionSettings {
 }
 
 /// Prunes revisions every `prune_interval`, for as long as the server
-/// runs. Each round is one statement, so several instances pruning the same
-/// database only repeat each other's work; a failed round is logged and
-/// the next one tries again.
+/// runs (one statement a round: see [`spawn_every`]).
 pub fn spawn_pruner(db: Db, settings: RevisionSettings) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(settings.prune_interval);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            let before =
-                now() - chrono::Duration::days(i64::try_from(settings.keep_days).unwrap_or(0));
-            let pruned = match db.writer().await {
-                Ok(mut conn) => super::revisions::prune(&mut conn, settings.keep, before)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match pruned {
-                Ok(0) => {}
-                Ok(rows) => tracing::info!(rows, "pruned old revisions"),
-                Err(reason) => tracing::warn!(%reason, "could not prune revisions"),
-            }
-        }
-    });
+    let days = i64::try_from(settings.keep_days).unwrap_or(0);
+    spawn_every(
+        db,
+        settings.prune_interval,
+        "pruned old revisions",
+        "could not prune revisions",
+        move |conn| {
+            let before = now() - chrono::Duration::days(days);
+            Box::pin(super::revisions::prune(conn, settings.keep, before))
+        },
+    );
 }

@@ -18,6 +18,7 @@ use crate::api_docs::responses::{
 };
 use crate::auth::{policy, Credentials};
 use crate::config::{parse_or, ConfigError};
+use crate::db::periodic::spawn_every;
 use crate::db::time::now;
 use crate::db::Db;
 use crate::error::{ApiResult, OrNotFound};
@@ -158,28 +159,20 @@ impl TrashSettings {
     }
 }
 
-/// Purges the trash every `purge_interval` for as long as the server runs.
-/// Each round is one `DELETE`, so several instances on one database only
-/// repeat each other's work; a failed round is logged and retried next time.
+/// Purges the trash every `purge_interval` for as long as the server runs
+/// (one statement a round: see [`spawn_every`]).
 pub fn spawn_purger(db: Db, settings: TrashSettings) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(settings.purge_interval);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            let days = i64::try_from(settings.retention_days).unwrap_or(i64::MAX / 2);
-            let before = now() - chrono::Duration::days(days.min(36_500));
-            let purged = match db.writer().await {
-                Ok(mut conn) => model::purge_trash(&mut conn, before)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match purged {
-                Ok(0) => {}
-                Ok(rows) => tracing::info!(rows, "purged articles from the trash"),
-                Err(reason) => tracing::warn!(%reason, "could not purge the trash"),
-            }
-        }
-    });
+    let days = i64::try_from(settings.retention_days)
+        .unwrap_or(i64::MAX)
+        .min(36_500);
+    spawn_every(
+        db,
+        settings.purge_interval,
+        "purged articles from the trash",
+        "could not purge the trash",
+        move |conn| {
+            let before = now() - chrono::Duration::days(days);
+            Box::pin(model::purge_trash(conn, before))
+        },
+    );
 }

@@ -8,6 +8,7 @@ mod conn;
 mod text_enum;
 pub mod explain;
 pub mod migrate;
+pub mod periodic;
 mod pool;
 pub mod schema;
 pub mod slugs;
