@@ -272,7 +272,7 @@ pub async fn set_trashed(
             Some(_) => RevisionAction::Trash,
             None => RevisionAction::Untrash,
         };
-        revisions::record(conn, article, editor, action).await?;
+        revisions::record(conn, article, None, editor, action).await?;
     }
     Ok(updated)
 }
@@ -304,7 +304,14 @@ pub async fn create(
             .await
     })?;
     insert_tags(conn, article.id, tag_ids).await?;
-    revisions::record(conn, &article, editor, RevisionAction::Create).await?;
+    revisions::record(
+        conn,
+        &article,
+        Some(tag_ids),
+        editor,
+        RevisionAction::Create,
+    )
+    .await?;
     Ok(article)
 }
 
@@ -343,7 +350,7 @@ pub async fn update(
         })?;
         insert_tags(conn, id, tag_ids).await?;
     }
-    revisions::record(conn, &article, editor, action).await?;
+    revisions::record(conn, &article, tag_ids, editor, action).await?;
     Ok(Some(article))
 }
 
@@ -374,7 +381,7 @@ pub async fn set_status(
             .optional()
     })?;
     if let Some(article) = &updated {
-        revisions::record(conn, article, editor, action).await?;
+        revisions::record(conn, article, None, editor, action).await?;
     }
     Ok(updated)
 }

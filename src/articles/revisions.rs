@@ -210,14 +210,19 @@ pub async fn tag_slugs(conn: &mut Conn, ids: &[i64]) -> QueryResult<HashMap<i64,
 }
 
 /// Stores the revision of `article` as it now is (call it inside the
-/// transaction of the write that made this version).
+/// transaction of the write that made this version). `tags`: its tag ids
+/// when the write just set them (otherwise they are read).
 pub async fn record(
     conn: &mut Conn,
     article: &Article,
+    tags: Option<&[i64]>,
     editor: Option<i64>,
     action: RevisionAction,
 ) -> QueryResult<()> {
-    let tags = tag_ids(conn, article.id).await?;
+    let tags = match tags {
+        Some(ids) => ids.to_vec(),
+        None => tag_ids(conn, article.id).await?,
+    };
     let snapshot = serde_json::to_string(&Snapshot::of(article, tags))
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     let row = NewRevision {

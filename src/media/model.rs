@@ -343,7 +343,7 @@ pub async fn delete(
             .await
     })?;
     for article in &changed {
-        revisions::record(conn, article, editor, RevisionAction::MediaRemoved).await?;
+        revisions::record(conn, article, None, editor, RevisionAction::MediaRemoved).await?;
     }
     run!(conn, c => diesel::delete(media::table.find(id)).execute(c).await)?;
     Ok(())
