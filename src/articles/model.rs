@@ -79,63 +79,49 @@ impl Article {
     }
 }
 
-/// The columns of [`Article`] with the two bodies read as empty strings:
-/// what list pages load when `fields` names neither body.
-pub fn without_bodies() -> WithoutBodies {
-    use diesel::dsl::sql;
-    use diesel::sql_types::Text;
-    (
-        articles::id,
-        articles::slug,
-        articles::title,
-        articles::excerpt,
-        sql::<Text>("''"),
-        sql::<Text>("''"),
-        articles::status,
-        articles::publish_at,
-        articles::published_at,
-        articles::author_id,
-        articles::featured_image_url,
-        articles::meta_title,
-        articles::meta_description,
-        articles::canonical_url,
-        articles::word_count,
-        articles::reading_time_minutes,
-        articles::comments_open,
-        articles::version,
-        articles::created_at,
-        articles::updated_at,
-        articles::body_lead,
-        articles::featured_image_id,
-        articles::trashed_at,
-    )
+/// Declares [`without_bodies`] and its type from one list of columns: those
+/// before the two bodies, and those after them, in [`Article`]'s order.
+macro_rules! columns_without_bodies {
+    ([$($before:ident),+ $(,)?], [$($after:ident),+ $(,)?]) => {
+        /// The columns of [`Article`] with the two bodies read as empty
+        /// strings: what list pages load when `fields` names neither body.
+        pub fn without_bodies() -> WithoutBodies {
+            use diesel::dsl::sql;
+            use diesel::sql_types::Text;
+            ($(articles::$before,)+ sql::<Text>("''"), sql::<Text>("''"), $(articles::$after,)+)
+        }
+
+        /// The select clause [`without_bodies`] builds.
+        pub type WithoutBodies = (
+            $(articles::$before,)+
+            diesel::expression::SqlLiteral<diesel::sql_types::Text>,
+            diesel::expression::SqlLiteral<diesel::sql_types::Text>,
+            $(articles::$after,)+
+        );
+    };
 }
 
-/// The select clause [`without_bodies`] builds (in [`Article`]'s field order).
-pub type WithoutBodies = (
-    articles::id,
-    articles::slug,
-    articles::title,
-    articles::excerpt,
-    diesel::expression::SqlLiteral<diesel::sql_types::Text>,
-    diesel::expression::SqlLiteral<diesel::sql_types::Text>,
-    articles::status,
-    articles::publish_at,
-    articles::published_at,
-    articles::author_id,
-    articles::featured_image_url,
-    articles::meta_title,
-    articles::meta_description,
-    articles::canonical_url,
-    articles::word_count,
-    articles::reading_time_minutes,
-    articles::comments_open,
-    articles::version,
-    articles::created_at,
-    articles::updated_at,
-    articles::body_lead,
-    articles::featured_image_id,
-    articles::trashed_at,
+columns_without_bodies!(
+    [id, slug, title, excerpt],
+    [
+        status,
+        publish_at,
+        published_at,
+        author_id,
+        featured_image_url,
+        meta_title,
+        meta_description,
+        canonical_url,
+        word_count,
+        reading_time_minutes,
+        comments_open,
+        version,
+        created_at,
+        updated_at,
+        body_lead,
+        featured_image_id,
+        trashed_at,
+    ]
 );
 
 /// A new article row.
