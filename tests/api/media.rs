@@ -427,33 +427,38 @@ async fn bad_uploads_are_refused_clearly(app: TestApp) {
     }
 }
 
-/// Identical bytes uploaded at once make one item, stored once.
+/// Identical bytes uploaded at once make one item, stored once (the
+/// unique hash decides; the other uploads' files are removed).
 async fn identical_uploads_are_stored_once(app: TestApp) {
-    let photo = files::unique_jpeg(900, 600, 7);
-    let uploads = (0..6).map(|_| upload(&app, ADMIN_TOKEN, photo.clone(), "same.jpg", &[]));
-    let answers = futures_util::future::join_all(uploads).await;
-    let created = answers.iter().filter(|(s, _)| *s == 201).count();
-    assert_eq!(created, 1, "{answers:?}");
-    assert!(
-        answers.iter().all(|(s, _)| *s == 201 || *s == 200),
-        "{answers:?}"
-    );
-    let ids: std::collections::BTreeSet<String> =
-        answers.iter().map(|(_, b)| b["id"].to_string()).collect();
-    assert_eq!(ids.len(), 1, "{answers:?}");
+    // 10 rounds: each a new photo uploaded 6 times at once.
+    const ROUNDS: usize = 10;
+    for round in 0..ROUNDS {
+        let photo = files::unique_jpeg(900, 600, 7 + round as u8);
+        let uploads = (0..6).map(|_| upload(&app, ADMIN_TOKEN, photo.clone(), "same.jpg", &[]));
+        let answers = futures_util::future::join_all(uploads).await;
+        let created = answers.iter().filter(|(s, _)| *s == 201).count();
+        assert_eq!(created, 1, "round {round}: {answers:?}");
+        assert!(
+            answers.iter().all(|(s, _)| *s == 201 || *s == 200),
+            "round {round}: {answers:?}"
+        );
+        let ids: std::collections::BTreeSet<String> =
+            answers.iter().map(|(_, b)| b["id"].to_string()).collect();
+        assert_eq!(ids.len(), 1, "round {round}: {answers:?}");
+        // The same file later: the same item, 200.
+        let (status, again) = upload(&app, ADMIN_TOKEN, photo, "again.jpg", &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(again["id"].to_string(), *ids.first().unwrap());
+    }
     let (_, list) = app.admin_get("/api/v1/media").await;
-    assert_eq!(list["meta"]["total"], 1);
+    assert_eq!(list["meta"]["total"], ROUNDS);
     if let Some(dir) = app.media_dir() {
         assert_eq!(
             std::fs::read_dir(dir).unwrap().count(),
-            1,
+            ROUNDS,
             "orphan files left"
         );
     }
-    // The same file later: the same item, 200.
-    let (status, again) = upload(&app, ADMIN_TOKEN, photo, "again.jpg", &[]).await;
-    assert_eq!(status, 200);
-    assert_eq!(again["id"].to_string(), *ids.first().unwrap());
 }
 
 /// The library is for staff: listed newest first, searched and filtered,

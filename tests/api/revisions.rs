@@ -296,7 +296,62 @@ async fn a_revision_from_before_snapshots_restores_title_and_body(app: TestApp) 
     assert_eq!(restored["meta_title"], "SEO");
 }
 
+/// A restore racing an edit of the same article: each is a conditional
+/// write on the version it read, so every success makes exactly one new
+/// version with its revision, and none is lost. 20 rounds.
+async fn a_restore_racing_an_edit_loses_nothing(app: TestApp) {
+    let author = fixtures::author(&app, "Racing Desk").await;
+    let article = fixtures::draft(&app, &author["id"], "Raced", &[]).await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    let restore_path = format!("{path}/revisions/1/restore");
+    let mut version = 1;
+    for round in 0..20 {
+        let edit = app.admin_json(
+            Method::PATCH,
+            &path,
+            json!({ "body": format!("Edit of round {round}.") }),
+        );
+        let restore = app.admin_json(Method::POST, &restore_path, json!(null));
+        let ((edited, edit_body), (restored, restore_body)) = tokio::join!(edit, restore);
+        let wins: Vec<&serde_json::Value> = [(edited, &edit_body), (restored, &restore_body)]
+            .into_iter()
+            .filter_map(|(status, body)| {
+                assert!(
+                    matches!(status, 200 | 412),
+                    "round {round}: {status} {body}"
+                );
+                (status == 200).then_some(body)
+            })
+            .collect();
+        assert!(!wins.is_empty(), "round {round}: neither won");
+        let mut versions: Vec<i64> = wins
+            .iter()
+            .map(|b| b["version"].as_i64().unwrap())
+            .collect();
+        versions.sort_unstable();
+        let expected: Vec<i64> = (version + 1..=version + wins.len() as i64).collect();
+        assert_eq!(
+            versions, expected,
+            "round {round}: one new version per success"
+        );
+        version += wins.len() as i64;
+        let (_, now) = app.admin_get(&path).await;
+        assert_eq!(now["version"], version);
+        let last = wins.iter().max_by_key(|b| b["version"].as_i64()).unwrap();
+        assert_eq!(
+            now["body"], last["body"],
+            "round {round}: the last write stands"
+        );
+    }
+    let (_, list) = app.admin_get(&format!("{path}/revisions?per_page=1")).await;
+    assert_eq!(
+        list["meta"]["total"], version,
+        "a revision for every version"
+    );
+}
+
 both_backends!(
+    a_restore_racing_an_edit_loses_nothing,
     a_revision_from_before_snapshots_restores_title_and_body,
     an_edit_then_a_restore_brings_back_the_exact_old_text,
     a_restore_leaves_out_what_is_gone_and_refuses_a_taken_slug,
