@@ -57,6 +57,7 @@ pub struct ArticleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagOut>>,
     pub featured_image_url: Option<String>,
+    pub featured_image_id: Option<i64>,
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
     pub canonical_url: Option<String>,

@@ -15,8 +15,8 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::{micros_to_utc, ArticleOut, AuthorOut, Filter, Found, ListReq, Start, TagOut};
 
-const VISIBLE: &str =
-    "a.status IN ('published', 'scheduled') AND a.published_at <= (now() AT TIME ZONE 'utc')";
+const VISIBLE: &str = "a.status IN ('published', 'scheduled') AND a.trashed_at IS NULL \
+    AND a.published_at <= (now() AT TIME ZONE 'utc')";
 
 /// The words of an article as the service's search sees them.
 pub const SEARCH_EXPRESSION: &str = "to_tsvector('simple', regexp_replace(\
@@ -27,7 +27,7 @@ fn micros(col: &str) -> String {
 }
 
 /// Columns 0–19: the article; 20: `total`; then the author (6) and the
-/// tags (3 arrays) when embedded.
+/// tags (3 arrays) when embedded; last, the article's `featured_image_id`.
 fn columns(total: &str, author: bool, tags: bool) -> String {
     let mut cols = format!(
         "a.id, a.slug, a.title, coalesce(a.excerpt, e.excerpt, ''), a.body, a.body_html, \
@@ -46,6 +46,7 @@ fn columns(total: &str, author: bool, tags: bool) -> String {
     if tags {
         cols.push_str(", tg.ids, tg.slugs, tg.names");
     }
+    cols.push_str(", a.featured_image_id");
     cols
 }
 
@@ -104,6 +105,7 @@ fn article(row: &Row, author: bool, tags: bool) -> ArticleOut {
         author,
         tags,
         featured_image_url: row.get(9),
+        featured_image_id: row.get(row.len() - 1),
         meta_title: row.get(10),
         meta_description: row.get(11),
         canonical_url: row.get(12),

@@ -17,13 +17,15 @@ use tokio::sync::Semaphore;
 
 use super::{ArticleOut, AuthorOut, Filter, Found, ListReq, Start, TagOut};
 
-const VISIBLE: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?";
+const VISIBLE: &str =
+    "a.status IN ('published', 'scheduled') AND a.trashed_at IS NULL AND a.published_at <= ?";
 /// [`VISIBLE`] with the instant as the second bound value.
-const VISIBLE_2: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?2";
+const VISIBLE_2: &str =
+    "a.status IN ('published', 'scheduled') AND a.trashed_at IS NULL AND a.published_at <= ?2";
 
 const COLUMNS: &str = "a.id, a.slug, a.title, coalesce(a.excerpt, e.excerpt, '') AS excerpt, \
     a.body, a.body_html, a.publish_at, a.published_at, a.author_id, a.featured_image_url, \
-    a.meta_title, a.meta_description, a.canonical_url, a.reading_time_minutes, a.word_count, \
+    a.featured_image_id, a.meta_title, a.meta_description, a.canonical_url, a.reading_time_minutes, a.word_count, \
     a.comments_open, \
     (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.visible) AS comment_count, \
     a.version, a.created_at, a.updated_at \
@@ -51,6 +53,8 @@ struct ArticleRow {
     author_id: i64,
     #[diesel(sql_type = Nullable<Text>)]
     featured_image_url: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    featured_image_id: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
     meta_title: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -89,6 +93,7 @@ impl From<ArticleRow> for ArticleOut {
             author: None,
             tags: None,
             featured_image_url: r.featured_image_url,
+            featured_image_id: r.featured_image_id,
             meta_title: r.meta_title,
             meta_description: r.meta_description,
             canonical_url: r.canonical_url,
@@ -269,7 +274,7 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
             };
             let sql = format!(
                 "{with} SELECT id, (SELECT count(*) FROM articles a \
-                   WHERE a.status IN ('published', 'scheduled') AND a.published_at <= ?1 {set}) AS n \
+                   WHERE a.status IN ('published', 'scheduled') AND a.trashed_at IS NULL AND a.published_at <= ?1 {set}) AS n \
                  FROM ({} UNION ALL {}) ORDER BY k DESC, id DESC LIMIT ?4 OFFSET ?6",
                 branch("published"),
                 branch("scheduled")
@@ -289,7 +294,7 @@ fn list(c: &mut SqliteConnection, req: &ListReq) -> Found {
                 None => {
                     let count: Count = diesel::sql_query(format!(
                         "{} SELECT count(*) AS n FROM articles a \
-                         WHERE a.status IN ('published', 'scheduled') AND a.published_at <= ?1 {set}",
+                         WHERE a.status IN ('published', 'scheduled') AND a.trashed_at IS NULL AND a.published_at <= ?1 {set}",
                         with.replace("?7", "?2")
                     ))
                     .bind::<Timestamp, _>(now)
