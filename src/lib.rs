@@ -7,6 +7,7 @@ pub mod db;
 pub mod api_docs;
 pub mod api_keys;
 pub mod articles;
+pub mod audit;
 pub mod auth;
 pub mod authors;
 pub mod cache;

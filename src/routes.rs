@@ -13,7 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::articles::{actions, revision_routes, routes as articles, trash, writes};
 use crate::error::ApiError;
-use crate::{api_docs, api_keys, auth, authors, comments, health, media, tags, users};
+use crate::{api_docs, api_keys, audit, auth, authors, comments, health, media, tags, users};
 
 /// Every documented route. The router tries them in this order, so the
 /// busiest public reads come first.
@@ -69,6 +69,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(media::routes::get)
         .service(media::routes::update)
         .service(media::routes::delete)
+        .service(audit::routes::list)
         .service(health::live)
         .service(health::ready)
         .service(api_docs::spec);

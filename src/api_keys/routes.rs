@@ -7,6 +7,7 @@ use super::model;
 use crate::api_docs::responses::{
     BadRequest, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::db::time::{now, to_stored};
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -76,11 +77,15 @@ pub async fn create(
     }
     let name = body.name.trim().to_owned();
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
         let (row, secret) =
             model::create(conn, name, body.scope, expires_at, admin.user_id).await?;
         let location = format!("/api/v1/api-keys/{}", row.id);
         let key = ApiKeyResponse::from(row);
+        audit
+            .record(conn, Action::ApiKeyCreate, Some(key.id), Change::created(&key))
+            .await?;
         Answer::created(location, &CreatedApiKeyResponse { key, secret })
     })
     .await
@@ -123,13 +128,23 @@ pub async fn get(
 #[delete("/api/v1/api-keys/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_admin(&caller)?;
-    if !model::delete(&mut conn, parse_id(&path, "API key")?).await? {
-        return Err(ApiError::NotFound("API key not found".to_owned()));
-    }
-    Ok(no_content())
+    let id = parse_id(&path, "API key")?;
+    conn.transaction(async |conn| {
+        let key = model::find(conn, id).await?.or_not_found("API key")?;
+        if !model::delete(conn, id).await? {
+            return Err(ApiError::NotFound("API key not found".to_owned()));
+        }
+        let view = ApiKeyResponse::from(key);
+        Auditor::new(&req, &caller)
+            .record(conn, Action::ApiKeyRevoke, Some(id), Change::deleted(&view))
+            .await?;
+        Ok(no_content())
+    })
+    .await
 }

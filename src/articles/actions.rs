@@ -2,6 +2,7 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 
+use super::audited;
 use super::dto::{ArticleResponse, PublishRequest};
 use super::model;
 use super::present::Shape;
@@ -12,6 +13,7 @@ use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
     Unavailable,
 };
+use crate::audit::Auditor;
 use crate::auth::{policy, Credentials};
 use crate::db::time::{now, to_stored};
 use crate::error::{ApiResult, OrNotFound};
@@ -148,6 +150,14 @@ async fn apply(
         )
         .await?
         .ok_or_else(changed_meanwhile)?;
+        Auditor::new(req, &caller)
+            .record(
+                conn,
+                action.audit(),
+                Some(article.id),
+                audited::change(&article, &updated, None),
+            )
+            .await?;
         respond_one(conn, req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

@@ -2,6 +2,7 @@
 //! editorial workflow, lists, relations and related articles.
 
 pub mod actions;
+pub mod audited;
 pub mod backfill;
 pub mod content;
 pub mod cursor;

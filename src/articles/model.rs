@@ -266,10 +266,14 @@ pub async fn set_trashed(
 /// Deletes for good the articles in the trash since before `before` (their
 /// tags, revisions and comments go with them); how many. One statement, so
 /// instances purging at once only repeat each other's work.
-pub async fn purge_trash(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+pub async fn purge_trash(
+    conn: &mut Conn,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<(i64, String, String)>> {
     run!(conn, c => {
         diesel::delete(articles::table.filter(articles::trashed_at.lt(before)))
-            .execute(c)
+            .returning((articles::id, articles::slug, articles::title))
+            .get_results(c)
             .await
     })
 }

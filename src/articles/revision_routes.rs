@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
+use super::audited;
 use super::content::derive;
 use super::model::{self, Article, ArticleChanges};
 use super::present::Shape;
@@ -16,6 +17,7 @@ use super::writes::{changed_meanwhile, require_writer};
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor};
 use crate::auth::{policy, Credentials, Staff};
 use crate::authors::reference::require_author;
 use crate::db::Conn;
@@ -132,6 +134,10 @@ pub async fn restore(
             .await?
             .or_not_found("revision")?;
         let (changes, tag_ids) = restored(conn, staff, &article, &revision).await?;
+        let old_tag_ids = match tag_ids {
+            Some(_) => revisions::tag_ids(conn, article.id).await?,
+            None => Vec::new(),
+        };
         let updated = model::update(
             conn,
             article.id,
@@ -143,6 +149,19 @@ pub async fn restore(
         )
         .await?
         .ok_or_else(changed_meanwhile)?;
+        Auditor::new(&req, &caller)
+            .record(
+                conn,
+                Action::ArticleRevisionRestore,
+                Some(article.id),
+                audited::change(
+                    &article,
+                    &updated,
+                    tag_ids.as_deref().map(|new| (old_tag_ids.as_slice(), new)),
+                )
+                    .noting("restored_version", version),
+            )
+            .await?;
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

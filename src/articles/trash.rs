@@ -9,6 +9,10 @@ use actix_web::{delete, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use chrono::NaiveDateTime;
+use diesel::result::QueryResult;
+
+use super::audited;
 use super::model;
 use super::present::Shape;
 use super::routes::{etag_prefix, respond_one};
@@ -16,11 +20,12 @@ use super::writes::{changed_meanwhile, require_writer};
 use crate::api_docs::responses::{
     BadRequest, Forbidden, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::config::{parse_or, ConfigError};
 use crate::db::periodic::spawn_every;
 use crate::db::time::now;
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use crate::error::{ApiResult, OrNotFound};
 use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::no_content;
@@ -72,10 +77,18 @@ pub async fn delete(
                 .or_not_found("article")?,
         };
         check_if_match(&req, &etag_prefix(&article))?;
-        if !model::delete(&mut conn, article.id, article.version).await? {
-            return Err(changed_meanwhile());
-        }
-        return Ok(no_content());
+        return conn
+            .transaction(async |conn| {
+                if !model::delete(conn, article.id, article.version).await? {
+                    return Err(changed_meanwhile());
+                }
+                let view = audited::view(&article, None);
+                Auditor::new(&req, &caller)
+                    .record(conn, Action::ArticleDelete, Some(article.id), Change::deleted(&view))
+                    .await?;
+                Ok(no_content())
+            })
+            .await;
     }
     conn.transaction(async |conn| {
         let article = model::find(conn, &key, None)
@@ -85,7 +98,7 @@ pub async fn delete(
         check_if_match(&req, &etag_prefix(&article))?;
         // Only the version the permission check saw: an article published
         // meanwhile is not trashed on the strength of its draft.
-        model::set_trashed(
+        let trashed = model::set_trashed(
             conn,
             article.id,
             article.version,
@@ -94,6 +107,14 @@ pub async fn delete(
         )
         .await?
         .ok_or_else(changed_meanwhile)?;
+        Auditor::new(&req, &caller)
+            .record(
+                conn,
+                Action::ArticleTrash,
+                Some(article.id),
+                audited::change(&article, &trashed, None),
+            )
+            .await?;
         Ok(no_content())
     })
     .await
@@ -130,6 +151,14 @@ pub async fn restore(
         let restored = model::set_trashed(conn, article.id, article.version, None, staff.user_id)
             .await?
             .ok_or_else(changed_meanwhile)?;
+        Auditor::new(&req, &caller)
+            .record(
+                conn,
+                Action::ArticleRestore,
+                Some(article.id),
+                audited::change(&article, &restored, None),
+            )
+            .await?;
         respond_one(conn, &req, restored, &Shape::full(), Visibility::Private).await
     })
     .await
@@ -172,7 +201,25 @@ pub fn spawn_purger(db: Db, settings: TrashSettings) {
         "could not purge the trash",
         move |conn| {
             let before = now() - chrono::Duration::days(days);
-            Box::pin(model::purge_trash(conn, before))
+            Box::pin(purge(conn, before))
         },
     );
+}
+
+/// Purges what was trashed before `before`, with one `article.purge` event
+/// (by the system) per article, in one transaction. Several instances may
+/// run it at once: an article is deleted, and recorded, by one of them.
+async fn purge(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    conn.transaction(async |conn| {
+        let purged = model::purge_trash(conn, before).await?;
+        let audit = Auditor::system();
+        for (id, slug, title) in &purged {
+            let view = serde_json::json!({ "slug": slug, "title": title });
+            audit
+                .record(conn, Action::ArticlePurge, Some(*id), Change::deleted(&view))
+                .await?;
+        }
+        Ok(purged.len())
+    })
+    .await
 }

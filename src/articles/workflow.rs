@@ -88,6 +88,17 @@ impl Action {
         }
     }
 
+    /// What the audit log calls it.
+    pub fn audit(self) -> crate::audit::Action {
+        use crate::audit::Action as Audit;
+        match self {
+            Self::Submit => Audit::ArticleSubmit,
+            Self::Publish => Audit::ArticlePublish,
+            Self::Unpublish => Audit::ArticleUnpublish,
+            Self::Archive => Audit::ArticleArchive,
+        }
+    }
+
     /// The action's name in URLs and messages.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 
 use actix_web::{patch, post, web, HttpRequest, HttpResponse};
 
+use super::audited;
 use super::content::derive;
 use super::dto::{ArticleResponse, CreateArticleRequest, UpdateArticleRequest};
 use super::model::{self, Article, ArticleChanges, NewArticle};
@@ -12,6 +13,7 @@ use super::routes::{etag_prefix, present_one, respond_one};
 use crate::api_docs::responses::{
     Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Change, Auditor};
 use crate::auth::{policy, Caller, Credentials, Staff};
 use crate::authors::reference::require_author;
 use crate::db::slugs::{slug_for, SlugTable};
@@ -56,6 +58,7 @@ pub async fn create(
     let author_id = policy::article_author(staff, body.author_id)?;
     let derived = derive(&body.body);
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
         require_author(conn, author_id).await?;
         require_media(conn, body.featured_image_id).await?;
@@ -82,6 +85,10 @@ pub async fn create(
             body_lead: Some(derived.body_lead),
         };
         let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
+        let view = audited::view(&article, Some(&tag_ids));
+        audit
+            .record(conn, Action::ArticleCreate, Some(article.id), Change::created(&view))
+            .await?;
         let location = format!("/api/v1/articles/{}", article.id);
         let base = &state.config.media.base_url;
         Answer::created(
@@ -139,6 +146,10 @@ pub async fn update(
             Some(slugs) => Some(tag_ids(conn, slugs).await?),
             None => None,
         };
+        let old_tag_ids = match tag_ids {
+            Some(_) => super::revisions::tag_ids(conn, article.id).await?,
+            None => Vec::new(),
+        };
         require_media(conn, body.featured_image_id.flatten()).await?;
         let derived = body.body.as_deref().map(derive);
         let changes = ArticleChanges {
@@ -169,6 +180,15 @@ pub async fn update(
         )
         .await?
         .ok_or_else(changed_meanwhile)?;
+        let tags = tag_ids.as_deref().map(|new| (old_tag_ids.as_slice(), new));
+        Auditor::new(&req, &caller)
+            .record(
+                conn,
+                Action::ArticleUpdate,
+                Some(article.id),
+                audited::change(&article, &updated, tags),
+            )
+            .await?;
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

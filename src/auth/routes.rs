@@ -11,6 +11,7 @@ use super::dto::{ChangePasswordRequest, LoginRequest, RefreshRequest, TokenRespo
 use super::sessions::{self, Rotation};
 use super::{jwt, password, policy, Caller, Credentials};
 use crate::api_docs::responses::{Forbidden, JsonBody, TooManyRequests, Unauthorized, Unavailable};
+use crate::audit::{Action, Auditor, Change};
 use crate::config::Config;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -59,22 +60,43 @@ pub async fn login(
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
+    let audit = Auditor::anonymous(&req);
+    let mut conn = state.db.writer().await?;
     let user = match user {
         Some(user) if ok && !user.disabled => user,
         // The attempts stay counted.
-        _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
+        _ => {
+            let reason = match &user {
+                None => "unknown_email",
+                Some(user) if user.disabled => "disabled",
+                Some(_) => "wrong_password",
+            };
+            let failure = failed_login(&body.email, reason);
+            audit
+                .record(&mut conn, Action::AuthLoginFailed, user.map(|u| u.id), failure)
+                .await?;
+            return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
+        }
     };
-    let mut conn = state.db.writer().await?;
     let ttl = config.refresh_token_ttl_days;
     let started = conn
         .transaction(async |conn| {
             // Not if the password changed or the account was disabled since
             // it was read.
             if !users::lock_unchanged(conn, user.id, &user.password_hash).await? {
+                let failure = failed_login(&body.email, "changed_meanwhile");
+                audit
+                    .record(conn, Action::AuthLoginFailed, Some(user.id), failure)
+                    .await?;
                 return Ok(None);
             }
             let session = sessions::start(conn, user.id, ttl).await?;
             attempts.give_back(conn).await?;
+            audit
+                .clone()
+                .as_user(user.id)
+                .record(conn, Action::AuthLogin, Some(user.id), Change::none())
+                .await?;
             Ok::<_, ApiError>(Some(session))
         })
         .await?;
@@ -82,6 +104,13 @@ pub async fn login(
         return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
     };
     tokens(&state, user.id, &session, refresh_token)
+}
+
+/// What a refused sign-in records: the email tried (normalized) and why.
+fn failed_login(email: &str, reason: &str) -> Change {
+    Change::none()
+        .noting("email", users::normalize_email(email))
+        .noting("reason", reason)
 }
 
 /// Password attempts reserved against the account's (and, at login, the
@@ -141,12 +170,14 @@ async fn reserve_attempts(
 #[post("/api/v1/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Valid<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let presented = body.into_inner()?.refresh_token;
     let mut conn = state.db.writer().await?;
     let ttl = state.config.refresh_token_ttl_days;
-    match sessions::rotate(&mut conn, &presented, ttl).await? {
+    let audit = Auditor::anonymous(&req);
+    match sessions::rotate(&mut conn, &presented, ttl, &audit).await? {
         Rotation::Rotated {
             user_id,
             session,
@@ -167,14 +198,24 @@ pub async fn refresh(
     )
 )]
 #[post("/api/v1/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, auth: Credentials) -> ApiResult<HttpResponse> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Credentials,
+) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open_writer(auth).await?;
     let staff = policy::require_staff(&caller)?;
     let session = staff
         .session
         .as_deref()
         .ok_or_else(|| ApiError::Forbidden("this credential is not a user session".to_owned()))?;
-    sessions::revoke(&mut conn, session).await?;
+    conn.transaction(async |conn| {
+        sessions::revoke(conn, session).await?;
+        Auditor::new(&req, &caller)
+            .record(conn, Action::AuthLogout, staff.user_id, Change::none())
+            .await
+    })
+    .await?;
     Ok(no_content())
 }
 
@@ -212,10 +253,11 @@ pub async fn me(state: web::Data<AppState>, auth: Credentials) -> ApiResult<Http
 #[post("/api/v1/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     body: Valid<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (user, attempts, body) = {
+    let (user, attempts, body, audit) = {
         let (mut conn, caller) = state.open_writer(auth).await?;
         let user_id = own_user_id(&caller)?;
         let user = users::find(&mut conn, user_id)
@@ -224,7 +266,7 @@ pub async fn change_password(
         let body = body.into_inner()?;
         // Guessing the current password is throttled like logins.
         let attempts = reserve_attempts(&mut conn, &state.config, &user.email, None).await?;
-        (user, attempts, body)
+        (user, attempts, body, Auditor::new(&req, &caller))
     };
     password::check_policy("new_password", &body.new_password, &[&user.email])?;
     if !password::verify(
@@ -247,6 +289,9 @@ pub async fn change_password(
             });
         }
         set_password(conn, user.id, hash).await?;
+        audit
+            .record(conn, Action::AuthPasswordChange, Some(user.id), Change::none())
+            .await?;
         attempts.give_back(conn).await
     })
     .await?;

@@ -19,6 +19,7 @@ use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
 use super::tokens::{digest, random_token};
+use crate::audit::{Action, Auditor, Change};
 use crate::db::schema::{refresh_tokens, sessions};
 use crate::db::time::now;
 use crate::db::Conn;
@@ -107,7 +108,12 @@ async fn insert_token(
 
 /// Spends `token` and issues its successor in the same session, in one
 /// transaction that holds the session row (see the module notes).
-pub async fn rotate(conn: &mut Conn, token: &str, ttl_days: u64) -> QueryResult<Rotation> {
+pub async fn rotate(
+    conn: &mut Conn,
+    token: &str,
+    ttl_days: u64,
+    audit: &Auditor,
+) -> QueryResult<Rotation> {
     let hash = digest(token);
     let at = now();
     conn.transaction(async |conn| {
@@ -158,6 +164,9 @@ pub async fn rotate(conn: &mut Conn, token: &str, ttl_days: u64) -> QueryResult<
                 "refresh token reused; revoking its session"
             );
             revoke(conn, &row.family_id).await?;
+            audit
+                .record(conn, Action::AuthTokenReuse, Some(row.user_id), Change::none())
+                .await?;
             return Ok(Rotation::Reused);
         }
         let user = users::find(conn, row.user_id).await?;

@@ -15,8 +15,8 @@ use crate::db::schema::{articles, authors};
 use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
-/// An author as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// An author as stored (serialized, what the audit log records of it).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = authors)]
 pub struct Author {
     pub id: i64,

@@ -12,6 +12,7 @@ use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, NotModified, Unauthorized, Unavailable,
 };
 use crate::articles::model as articles;
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::catalog::{self, with_count, Catalog};
 use crate::db::slugs::{slug_for, SlugTable};
@@ -88,6 +89,7 @@ pub async fn create(
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
         let slug = slug_for(conn, SlugTable::Authors, body.slug, &body.name).await?;
         let at = now();
@@ -101,6 +103,9 @@ pub async fn create(
             updated_at: at,
         };
         let author = model::create(conn, new).await?;
+        audit
+            .record(conn, Action::AuthorCreate, Some(author.id), Change::created(&author))
+            .await?;
         let location = format!("/api/v1/authors/{}", author.id);
         Answer::created(location, &AuthorResponse::new(&author, Some(0)))
     })
@@ -122,6 +127,7 @@ pub async fn create(
 #[patch("/api/v1/authors/{id_or_slug}")]
 pub async fn update(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateAuthorRequest>,
@@ -129,17 +135,25 @@ pub async fn update(
     let key = IdOrSlug::parse(&path, "author")?;
     let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
-    let author = model::find(&mut conn, &key).await?.or_not_found("author")?;
     let body = body.into_inner()?;
-    let changes = AuthorChanges {
-        slug: body.slug.map(String::from),
-        name: body.name.map(|n| n.trim().to_owned()),
-        bio: body.bio.map(String::from),
-        avatar_url: body.avatar_url.map(|url| url.map(String::from)),
-        website: body.website.map(|url| url.map(String::from)),
-        updated_at: Some(now()),
-    };
-    let author = model::update(&mut conn, author.id, changes).await?;
+    let author = conn
+        .transaction(async |conn| {
+            let before = model::find(conn, &key).await?.or_not_found("author")?;
+            let changes = AuthorChanges {
+                slug: body.slug.map(String::from),
+                name: body.name.map(|n| n.trim().to_owned()),
+                bio: body.bio.map(String::from),
+                avatar_url: body.avatar_url.map(|url| url.map(String::from)),
+                website: body.website.map(|url| url.map(String::from)),
+                updated_at: Some(now()),
+            };
+            let after = model::update(conn, before.id, changes).await?;
+            Auditor::new(&req, &caller)
+                .record(conn, Action::AuthorUpdate, Some(after.id), Change::between(&before, &after))
+                .await?;
+            Ok::<_, ApiError>(after)
+        })
+        .await?;
     Ok(fresh(&with_count::<Author>(&mut conn, author).await?))
 }
 
@@ -157,6 +171,7 @@ pub async fn update(
 #[delete("/api/v1/authors/{id_or_slug}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -183,6 +198,9 @@ pub async fn delete(
             });
         }
         model::delete(conn, author.id).await?;
+        Auditor::new(&req, &caller)
+            .record(conn, Action::AuthorDelete, Some(author.id), Change::deleted(&author))
+            .await?;
         Ok(no_content())
     })
     .await

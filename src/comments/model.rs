@@ -56,6 +56,20 @@ pub struct Comment {
     pub visible: bool,
 }
 
+impl Comment {
+    /// What the audit log records of it: never the commenter's email, IP
+    /// or browser.
+    pub fn audit_view(&self) -> serde_json::Value {
+        serde_json::json!({
+            "article_id": self.article_id,
+            "parent_id": self.parent_id,
+            "author_name": self.author_name,
+            "body": self.body,
+            "status": self.status,
+        })
+    }
+}
+
 /// A new comment row (`visible` is derived on insert).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = comments)]

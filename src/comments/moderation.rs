@@ -9,6 +9,7 @@ use super::visibility;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::db::time::now;
 use crate::error::{ApiError, ApiResult, OrNotFound};
@@ -94,6 +95,7 @@ pub async fn get(
 #[patch("/api/v1/comments/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     body: Valid<ModerateCommentRequest>,
@@ -110,7 +112,12 @@ pub async fn update(
     let updated = conn
         .transaction(async |conn| {
             let comment = model::find(conn, id).await?.or_not_found("comment")?;
-            Ok::<_, ApiError>(model::moderate(conn, id, comment.article_id, &changes).await?)
+            let updated = model::moderate(conn, id, comment.article_id, &changes).await?;
+            let change = Change::between(&comment.audit_view(), &updated.audit_view());
+            Auditor::new(&req, &caller)
+                .record(conn, Action::CommentModerate, Some(id), change)
+                .await?;
+            Ok::<_, ApiError>(updated)
         })
         .await?;
     Ok(fresh(&ModeratedComment::from(updated)))
@@ -132,6 +139,7 @@ pub async fn update(
 #[delete("/api/v1/comments/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -156,6 +164,9 @@ pub async fn delete(
         if !model::delete(conn, id).await? {
             return Err(ApiError::NotFound("comment not found".to_owned()));
         }
+        Auditor::new(&req, &caller)
+            .record(conn, Action::CommentDelete, Some(id), Change::deleted(&comment.audit_view()))
+            .await?;
         Ok(no_content())
     })
     .await

@@ -17,6 +17,7 @@ use crate::api_docs::responses::{
     Conflict, Forbidden, JsonBody, NotFound, TooManyRequests, Unauthorized, Unavailable,
 };
 use crate::articles::model::{self as articles, Article};
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::tokens::digest;
 use crate::auth::Credentials;
 use crate::config::Config;
@@ -172,6 +173,7 @@ pub async fn create(
         over_limit,
     };
     let request = idempotency::Request::new(key, &caller, client, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
         // Checked again where the comment is written: an article trashed or
         // unpublished since the check above takes no comment.
@@ -182,6 +184,9 @@ pub async fn create(
         let fill_secs = form_use.fill_secs;
         let (stored, status) =
             store(conn, rules, article.id, depth, body, sender, fill_secs).await?;
+        audit
+            .record(conn, Action::CommentCreate, Some(stored.id), Change::created(&stored.audit_view()))
+            .await?;
         Answer::accepted(&receipt(&stored, status, reader_token))
     })
     .await

@@ -238,6 +238,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The audit log: one row per write or security event (append-only).
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_type -> Text,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<BigInt>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(articles -> authors (author_id));
 diesel::joinable!(articles -> media (featured_image_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -264,4 +281,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     throttle_buckets,
     media,
+    audit_events,
 );

@@ -9,8 +9,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::Error;
+use actix_web::{Error, HttpMessage as _};
 use tracing::Instrument as _;
+
+/// The request's id, in its extensions for whoever records it (the audit
+/// log).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -35,6 +40,8 @@ pub async fn request_log(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = request_id(&req);
+    req.extensions_mut()
+        .insert(RequestId(id.to_str().unwrap_or_default().to_owned()));
     let started = Instant::now();
     let span = tracing::info_span!(
         "request",

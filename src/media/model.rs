@@ -40,6 +40,26 @@ pub struct Media {
     pub updated_at: NaiveDateTime,
 }
 
+impl Media {
+    /// What the audit log records of it: its description and size, not
+    /// where its files are.
+    pub fn audit_view(&self) -> serde_json::Value {
+        serde_json::json!({
+            "filename": self.filename,
+            "format": self.format,
+            "width": self.width,
+            "height": self.height,
+            "byte_size": self.byte_size,
+            "title": self.title,
+            "alt_text": self.alt_text,
+            "caption": self.caption,
+            "credit": self.credit,
+            "focal_x": self.focal_x,
+            "focal_y": self.focal_y,
+        })
+    }
+}
+
 /// One stored file of an item (the `variants` column holds a JSON array).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFile {

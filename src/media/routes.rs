@@ -12,6 +12,7 @@ use super::store::new_folder;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable, UploadBody,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::tokens::digest;
 use crate::auth::{policy, Credentials, Role};
 use crate::db::time::now;
@@ -61,13 +62,13 @@ pub async fn upload(
         .map_err(ApiError::internal)?;
     // No connection is held while the image is processed (seconds of CPU):
     // one unit of work checks the caller and the hash, another stores.
-    let uploader = {
+    let (uploader, audit) = {
         let (mut conn, caller) = state.open_reader(auth).await?;
         let staff = policy::require_uploader(&caller)?;
         if let Some(existing) = model::find_by_hash(&mut conn, &hash).await? {
             return Ok(fresh(&response(&state, existing)));
         }
-        staff.user_id
+        (staff.user_id, Auditor::new(&req, &caller))
     };
     let processed = state.media.process(form.file).await?;
     let files: Vec<StoredFile> = processed
@@ -114,9 +115,18 @@ pub async fn upload(
         let state = task_state;
         state.media.store_files(&folder, processed).await?;
         let stored = match state.db.writer().await {
-            Ok(mut conn) => model::insert_or_existing(&mut conn, new)
-                .await
-                .map_err(ApiError::from),
+            Ok(mut conn) => conn
+                .transaction(async |conn| {
+                    let stored = model::insert_or_existing(conn, new).await?;
+                    if let Ok(item) = &stored {
+                        let change = Change::created(&item.audit_view());
+                        audit
+                            .record(conn, Action::MediaCreate, Some(item.id), change)
+                            .await?;
+                    }
+                    Ok::<_, ApiError>(stored)
+                })
+                .await,
             Err(e) => Err(e),
         };
         if !matches!(stored, Ok(Ok(_))) {
@@ -214,6 +224,7 @@ pub async fn get(
 #[patch("/api/v1/media/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateMediaRequest>,
@@ -245,7 +256,12 @@ pub async fn update(
                 changes.credit.as_deref().unwrap_or(&item.credit),
                 &item.filename,
             ));
-            Ok::<_, ApiError>(model::update(conn, id, &changes).await?)
+            let updated = model::update(conn, id, &changes).await?;
+            let change = Change::between(&item.audit_view(), &updated.audit_view());
+            Auditor::new(&req, &caller)
+                .record(conn, Action::MediaUpdate, Some(id), change)
+                .await?;
+            Ok::<_, ApiError>(updated)
         })
         .await?;
     Ok(fresh(&response(&state, updated)))
@@ -266,6 +282,7 @@ pub async fn update(
 #[delete("/api/v1/media/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     params: web::Query<DeleteMediaParams>,
@@ -307,6 +324,14 @@ pub async fn delete(
                 });
             }
             model::delete(conn, id, now(), staff.user_id).await?;
+            let mut change = Change::deleted(&item.audit_view());
+            if !uses.is_empty() {
+                let detached: Vec<i64> = uses.iter().map(|u| u.id).collect();
+                change = change.noting("detached_from_articles", detached);
+            }
+            Auditor::new(&req, &caller)
+                .record(conn, Action::MediaDelete, Some(id), change)
+                .await?;
             Ok(item)
         })
         .await?;

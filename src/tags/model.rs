@@ -15,8 +15,8 @@ use crate::db::schema::{article_tags, articles, tags};
 use crate::db::Conn;
 use crate::http::params::IdOrSlug;
 
-/// A tag as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A tag as stored (serialized, what the audit log records of it).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = tags)]
 pub struct Tag {
     pub id: i64,

@@ -11,12 +11,13 @@ use super::model::{self, NewTag, Tag, TagChanges};
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, NotModified, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::catalog::{self, with_count, Catalog};
 use crate::db::slugs::{slug_for, SlugTable};
 use crate::db::time::now;
 use crate::db::Conn;
-use crate::error::{ApiResult, OrNotFound};
+use crate::error::{ApiError, ApiResult, OrNotFound};
 use crate::http::pagination::ListResponse;
 use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
@@ -87,6 +88,7 @@ pub async fn create(
     let fingerprint = body.fingerprint().to_owned();
     let body = body.into_inner()?;
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
         let slug = slug_for(conn, SlugTable::Tags, body.slug, &body.name).await?;
         let at = now();
@@ -98,6 +100,9 @@ pub async fn create(
             updated_at: at,
         };
         let tag = model::create(conn, new).await?;
+        audit
+            .record(conn, Action::TagCreate, Some(tag.id), Change::created(&tag))
+            .await?;
         let location = format!("/api/v1/tags/{}", tag.id);
         Answer::created(location, &TagResponse::new(tag, 0))
     })
@@ -119,6 +124,7 @@ pub async fn create(
 #[patch("/api/v1/tags/{id_or_slug}")]
 pub async fn update(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateTagRequest>,
@@ -126,15 +132,23 @@ pub async fn update(
     let key = IdOrSlug::parse(&path, "tag")?;
     let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
-    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
     let body = body.into_inner()?;
-    let changes = TagChanges {
-        slug: body.slug.map(String::from),
-        name: body.name.map(|n| n.trim().to_owned()),
-        description: body.description.map(String::from),
-        updated_at: Some(now()),
-    };
-    let tag = model::update(&mut conn, tag.id, changes).await?;
+    let tag = conn
+        .transaction(async |conn| {
+            let before = model::find(conn, &key).await?.or_not_found("tag")?;
+            let changes = TagChanges {
+                slug: body.slug.map(String::from),
+                name: body.name.map(|n| n.trim().to_owned()),
+                description: body.description.map(String::from),
+                updated_at: Some(now()),
+            };
+            let after = model::update(conn, before.id, changes).await?;
+            Auditor::new(&req, &caller)
+                .record(conn, Action::TagUpdate, Some(after.id), Change::between(&before, &after))
+                .await?;
+            Ok::<_, ApiError>(after)
+        })
+        .await?;
     Ok(fresh(&with_count::<Tag>(&mut conn, tag).await?))
 }
 
@@ -151,15 +165,22 @@ pub async fn update(
 #[delete("/api/v1/tags/{id_or_slug}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let key = IdOrSlug::parse(&path, "tag")?;
     let (mut conn, caller) = state.open_writer(auth).await?;
     policy::require_editor(&caller)?;
-    let tag = model::find(&mut conn, &key).await?.or_not_found("tag")?;
-    model::delete(&mut conn, tag.id).await?;
-    Ok(no_content())
+    conn.transaction(async |conn| {
+        let tag = model::find(conn, &key).await?.or_not_found("tag")?;
+        model::delete(conn, tag.id).await?;
+        Auditor::new(&req, &caller)
+            .record(conn, Action::TagDelete, Some(tag.id), Change::deleted(&tag))
+            .await?;
+        Ok(no_content())
+    })
+    .await
 }
 
 impl Catalog for Tag {

@@ -8,6 +8,7 @@ use super::model::{self, normalize_email, NewUser, UserChanges};
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
 };
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{password, policy, sessions, Credentials};
 use crate::authors::reference::require_author;
 use crate::db::time::now;
@@ -75,8 +76,9 @@ pub async fn create(
     let new = new_user(body.into_inner()?).await?;
     let mut conn = state.db.writer().await?;
     let request = idempotency::Request::new(key, &caller, None, &req, &fingerprint);
+    let audit = Auditor::new(&req, &caller);
     idempotency::once(&mut conn, &state, request, async |conn| {
-        let user = insert_user(conn, new).await?;
+        let user = insert_user(conn, new, &audit).await?;
         Answer::created(
             format!("/api/v1/users/{}", user.id),
             &UserResponse::from(user),
@@ -85,12 +87,12 @@ pub async fn create(
     .await
 }
 
-/// Creates a user (shared with `cms create-admin`).
+/// Creates a user (`cms create-admin`: the audit log names the system).
 pub async fn create_user(db: &Db, body: CreateUserRequest) -> ApiResult<UserResponse> {
     let new = new_user(body).await?;
     let mut conn = db.writer().await?;
     let user = conn
-        .transaction(async |conn| insert_user(conn, new).await)
+        .transaction(async |conn| insert_user(conn, new, &Auditor::system()).await)
         .await?;
     Ok(UserResponse::from(user))
 }
@@ -113,12 +115,22 @@ async fn new_user(body: CreateUserRequest) -> ApiResult<NewUser> {
     })
 }
 
-/// Stores a new user whose author profile, if any, exists.
-async fn insert_user(conn: &mut Conn, new: NewUser) -> ApiResult<super::model::User> {
+/// Stores a new user whose author profile, if any, exists, with its audit
+/// event (call it inside a transaction).
+async fn insert_user(
+    conn: &mut Conn,
+    new: NewUser,
+    audit: &Auditor,
+) -> ApiResult<super::model::User> {
     if let Some(author_id) = new.author_id {
         require_author(conn, author_id).await?;
     }
-    Ok(model::create(conn, new).await?)
+    let user = model::create(conn, new).await?;
+    let view = UserResponse::from(user.clone());
+    audit
+        .record(conn, Action::UserCreate, Some(user.id), Change::created(&view))
+        .await?;
+    Ok(user)
 }
 
 /// One user account (admins).
@@ -160,18 +172,20 @@ pub async fn get(
 #[patch("/api/v1/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
     body: Valid<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (id, email) = {
+    let (id, email, audit) = {
         let (mut conn, caller) = state.open_writer(auth).await?;
         policy::require_admin(&caller)?;
         let id = parse_id(&path, "user")?;
         let user = model::find(&mut conn, id).await?.or_not_found("user")?;
-        (user.id, user.email)
+        (user.id, user.email, Auditor::new(&req, &caller))
     };
     let body = body.into_inner()?;
+    let password_set = body.password.is_some();
     let password_hash = match body.password {
         Some(p) => {
             let email = body.email.as_deref().unwrap_or(&email);
@@ -204,6 +218,20 @@ pub async fn update(
             if revoke {
                 sessions::revoke_user(conn, id).await?;
             }
+            let action = match (user.disabled, updated.disabled) {
+                (false, true) => Action::UserDisable,
+                (true, false) => Action::UserEnable,
+                _ if user.role != updated.role => Action::UserRoleChange,
+                _ => Action::UserUpdate,
+            };
+            let mut change = Change::between(
+                &UserResponse::from(user),
+                &UserResponse::from(updated.clone()),
+            );
+            if password_set {
+                change = change.noting("password_reset", true);
+            }
+            audit.record(conn, action, Some(id), change).await?;
             Ok::<_, ApiError>(updated)
         })
         .await?;
@@ -224,6 +252,7 @@ pub async fn update(
 #[delete("/api/v1/users/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -240,6 +269,9 @@ pub async fn delete(
         }
         sessions::revoke_user(conn, user.id).await?;
         model::delete(conn, user.id).await?;
+        Auditor::new(&req, &caller)
+            .record(conn, Action::UserDelete, Some(id), Change::deleted(&UserResponse::from(user)))
+            .await?;
         Ok(no_content())
     })
     .await

@@ -9,6 +9,7 @@ mod s3;
 
 mod architecture_doc;
 mod articles;
+mod audit;
 mod auth;
 mod cache_rules;
 mod caching;

@@ -192,6 +192,7 @@ fn cases(t: &Targets) -> Vec<Case> {
             admins(204),
         ),
         (Method::GET, "/api/v1/api-keys".into(), None, admins(200)),
+        (Method::GET, "/api/v1/audit".into(), None, admins(200)),
         (
             Method::GET,
             format!("/api/v1/api-keys/{}", t.key_id),
