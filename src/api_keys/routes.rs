@@ -84,7 +84,12 @@ pub async fn create(
         let location = format!("/api/v1/api-keys/{}", row.id);
         let key = ApiKeyResponse::from(row);
         audit
-            .record(conn, Action::ApiKeyCreate, Some(key.id), Change::created(&key))
+            .record(
+                conn,
+                Action::ApiKeyCreate,
+                Some(key.id),
+                Change::created(&key),
+            )
             .await?;
         Answer::created(location, &CreatedApiKeyResponse { key, secret })
     })

@@ -159,7 +159,7 @@ pub async fn restore(
                     &updated,
                     tag_ids.as_deref().map(|new| (old_tag_ids.as_slice(), new)),
                 )
-                    .noting("restored_version", version),
+                .noting("restored_version", version),
             )
             .await?;
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await

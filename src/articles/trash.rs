@@ -84,7 +84,12 @@ pub async fn delete(
                 }
                 let view = audited::view(&article, None);
                 Auditor::new(&req, &caller)
-                    .record(conn, Action::ArticleDelete, Some(article.id), Change::deleted(&view))
+                    .record(
+                        conn,
+                        Action::ArticleDelete,
+                        Some(article.id),
+                        Change::deleted(&view),
+                    )
                     .await?;
                 Ok(no_content())
             })
@@ -216,7 +221,12 @@ async fn purge(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
         for (id, slug, title) in &purged {
             let view = serde_json::json!({ "slug": slug, "title": title });
             audit
-                .record(conn, Action::ArticlePurge, Some(*id), Change::deleted(&view))
+                .record(
+                    conn,
+                    Action::ArticlePurge,
+                    Some(*id),
+                    Change::deleted(&view),
+                )
                 .await?;
         }
         Ok(purged.len())

@@ -13,7 +13,7 @@ use super::routes::{etag_prefix, present_one, respond_one};
 use crate::api_docs::responses::{
     Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized, Unavailable,
 };
-use crate::audit::{Action, Change, Auditor};
+use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Caller, Credentials, Staff};
 use crate::authors::reference::require_author;
 use crate::db::slugs::{slug_for, SlugTable};
@@ -87,7 +87,12 @@ pub async fn create(
         let article = model::create(conn, new, &tag_ids, staff.user_id).await?;
         let view = audited::view(&article, Some(&tag_ids));
         audit
-            .record(conn, Action::ArticleCreate, Some(article.id), Change::created(&view))
+            .record(
+                conn,
+                Action::ArticleCreate,
+                Some(article.id),
+                Change::created(&view),
+            )
             .await?;
         let location = format!("/api/v1/articles/{}", article.id);
         let base = &state.config.media.base_url;

@@ -2,8 +2,8 @@
 //! ([`TargetKind`], implied by the action) and the kind of actor
 //! ([`ActorKind`]).
 
-use diesel::expression::AsExpression;
 use diesel::deserialize::FromSqlRow;
+use diesel::expression::AsExpression;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -177,8 +177,7 @@ impl Action {
             | Self::UserDisable
             | Self::UserEnable
             | Self::UserDelete => TargetKind::User,
-            Self::ApiKeyCreate
-            | Self::ApiKeyRevoke => TargetKind::ApiKey,
+            Self::ApiKeyCreate | Self::ApiKeyRevoke => TargetKind::ApiKey,
             Self::ArticleCreate
             | Self::ArticleUpdate
             | Self::ArticleSubmit
@@ -190,18 +189,12 @@ impl Action {
             | Self::ArticleRestore
             | Self::ArticleDelete
             | Self::ArticlePurge => TargetKind::Article,
-            Self::AuthorCreate
-            | Self::AuthorUpdate
-            | Self::AuthorDelete => TargetKind::Author,
-            Self::TagCreate
-            | Self::TagUpdate
-            | Self::TagDelete => TargetKind::Tag,
-            Self::CommentCreate
-            | Self::CommentModerate
-            | Self::CommentDelete => TargetKind::Comment,
-            Self::MediaCreate
-            | Self::MediaUpdate
-            | Self::MediaDelete => TargetKind::Media,
+            Self::AuthorCreate | Self::AuthorUpdate | Self::AuthorDelete => TargetKind::Author,
+            Self::TagCreate | Self::TagUpdate | Self::TagDelete => TargetKind::Tag,
+            Self::CommentCreate | Self::CommentModerate | Self::CommentDelete => {
+                TargetKind::Comment
+            }
+            Self::MediaCreate | Self::MediaUpdate | Self::MediaDelete => TargetKind::Media,
         }
     }
 }

@@ -60,8 +60,16 @@ impl Change {
         let old = fields(before);
         let new = fields(after);
         let differs = |key: &String| old.get(key) != new.get(key);
-        let before: Map<String, Value> = old.iter().filter(|(k, _)| differs(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let after: Map<String, Value> = new.iter().filter(|(k, _)| differs(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let before: Map<String, Value> = old
+            .iter()
+            .filter(|(k, _)| differs(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let after: Map<String, Value> = new
+            .iter()
+            .filter(|(k, _)| differs(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Self {
             before: Some(before),
             after: Some(after),
@@ -79,7 +87,8 @@ impl Change {
 
     /// Nothing changed in the fields shown.
     pub fn is_empty(&self) -> bool {
-        self.before.as_ref().is_none_or(Map::is_empty) && self.after.as_ref().is_none_or(Map::is_empty)
+        self.before.as_ref().is_none_or(Map::is_empty)
+            && self.after.as_ref().is_none_or(Map::is_empty)
     }
 }
 
@@ -116,8 +125,14 @@ mod tests {
             &json!({"title": "Old", "slug": "s", "updated_at": 1, "gone": 1}),
             &json!({"title": "New", "slug": "s", "updated_at": 2, "new": 2}),
         );
-        assert_eq!(change.before.unwrap(), *json!({"title": "Old", "gone": 1}).as_object().unwrap());
-        assert_eq!(change.after.unwrap(), *json!({"title": "New", "new": 2}).as_object().unwrap());
+        assert_eq!(
+            change.before.unwrap(),
+            *json!({"title": "Old", "gone": 1}).as_object().unwrap()
+        );
+        assert_eq!(
+            change.after.unwrap(),
+            *json!({"title": "New", "new": 2}).as_object().unwrap()
+        );
     }
 
     #[test]
@@ -128,7 +143,10 @@ mod tests {
         }));
         let after = change.after.unwrap();
         assert_eq!(after.len(), 1);
-        assert_eq!(after["bio"].as_str().unwrap().chars().count(), MAX_TEXT_CHARS + 1);
+        assert_eq!(
+            after["bio"].as_str().unwrap().chars().count(),
+            MAX_TEXT_CHARS + 1
+        );
     }
 
     #[test]

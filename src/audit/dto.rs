@@ -109,11 +109,17 @@ pub struct AuditPage {
 pub struct AuditParams {
     /// Who acted: `user:{id}`, `api_key:{id}`, or a kind alone (`user`,
     /// `api_key`, `bootstrap`, `anonymous`, `system`).
-    #[param(example = "user:3", pattern = r"^(user|api_key|bootstrap|anonymous|system)(:[1-9][0-9]{0,17})?$")]
+    #[param(
+        example = "user:3",
+        pattern = r"^(user|api_key|bootstrap|anonymous|system)(:[1-9][0-9]{0,17})?$"
+    )]
     pub actor: Option<String>,
     /// What was acted on: `{kind}:{id}` or a kind alone (`article`,
     /// `author`, `tag`, `comment`, `user`, `api_key`, `media`).
-    #[param(example = "article:12", pattern = r"^(article|author|tag|comment|user|api_key|media)(:[1-9][0-9]{0,17})?$")]
+    #[param(
+        example = "article:12",
+        pattern = r"^(article|author|tag|comment|user|api_key|media)(:[1-9][0-9]{0,17})?$"
+    )]
     pub target: Option<String>,
     /// One action, for example `article.publish`.
     pub action: Option<Action>,

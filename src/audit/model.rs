@@ -1,7 +1,9 @@
 //! Audit event rows: append one, read a filtered page (newest first).
 
 use chrono::NaiveDateTime;
-use diesel::prelude::{ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable, SelectableHelper};
+use diesel::prelude::{
+    ExpressionMethods, Insertable, QueryDsl, Queryable, Selectable, SelectableHelper,
+};
 use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 

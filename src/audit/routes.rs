@@ -63,8 +63,12 @@ fn filter(params: &AuditParams) -> ApiResult<Filter> {
         .actor
         .as_deref()
         .map(|raw| {
-            kind_and_id(raw, ActorKind::parse)
-                .ok_or_else(|| bad_param("actor", "must be a kind (user, api_key, bootstrap, anonymous, system) or kind:id"))
+            kind_and_id(raw, ActorKind::parse).ok_or_else(|| {
+                bad_param(
+                    "actor",
+                    "must be a kind (user, api_key, bootstrap, anonymous, system) or kind:id",
+                )
+            })
         })
         .transpose()?;
     let target = params
@@ -111,4 +115,3 @@ fn kind_and_id<K>(raw: &str, parse: impl Fn(&str) -> Option<K>) -> Option<(K, Op
         }
     }
 }
-

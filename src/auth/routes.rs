@@ -73,7 +73,12 @@ pub async fn login(
             };
             let failure = failed_login(&body.email, reason);
             audit
-                .record(&mut conn, Action::AuthLoginFailed, user.map(|u| u.id), failure)
+                .record(
+                    &mut conn,
+                    Action::AuthLoginFailed,
+                    user.map(|u| u.id),
+                    failure,
+                )
                 .await?;
             return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
         }
@@ -290,7 +295,12 @@ pub async fn change_password(
         }
         set_password(conn, user.id, hash).await?;
         audit
-            .record(conn, Action::AuthPasswordChange, Some(user.id), Change::none())
+            .record(
+                conn,
+                Action::AuthPasswordChange,
+                Some(user.id),
+                Change::none(),
+            )
             .await?;
         attempts.give_back(conn).await
     })

@@ -165,7 +165,12 @@ pub async fn rotate(
             );
             revoke(conn, &row.family_id).await?;
             audit
-                .record(conn, Action::AuthTokenReuse, Some(row.user_id), Change::none())
+                .record(
+                    conn,
+                    Action::AuthTokenReuse,
+                    Some(row.user_id),
+                    Change::none(),
+                )
                 .await?;
             return Ok(Rotation::Reused);
         }

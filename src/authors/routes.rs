@@ -104,7 +104,12 @@ pub async fn create(
         };
         let author = model::create(conn, new).await?;
         audit
-            .record(conn, Action::AuthorCreate, Some(author.id), Change::created(&author))
+            .record(
+                conn,
+                Action::AuthorCreate,
+                Some(author.id),
+                Change::created(&author),
+            )
             .await?;
         let location = format!("/api/v1/authors/{}", author.id);
         Answer::created(location, &AuthorResponse::new(&author, Some(0)))
@@ -149,7 +154,12 @@ pub async fn update(
             };
             let after = model::update(conn, before.id, changes).await?;
             Auditor::new(&req, &caller)
-                .record(conn, Action::AuthorUpdate, Some(after.id), Change::between(&before, &after))
+                .record(
+                    conn,
+                    Action::AuthorUpdate,
+                    Some(after.id),
+                    Change::between(&before, &after),
+                )
                 .await?;
             Ok::<_, ApiError>(after)
         })
@@ -199,7 +209,12 @@ pub async fn delete(
         }
         model::delete(conn, author.id).await?;
         Auditor::new(&req, &caller)
-            .record(conn, Action::AuthorDelete, Some(author.id), Change::deleted(&author))
+            .record(
+                conn,
+                Action::AuthorDelete,
+                Some(author.id),
+                Change::deleted(&author),
+            )
             .await?;
         Ok(no_content())
     })

@@ -185,7 +185,12 @@ pub async fn create(
         let (stored, status) =
             store(conn, rules, article.id, depth, body, sender, fill_secs).await?;
         audit
-            .record(conn, Action::CommentCreate, Some(stored.id), Change::created(&stored.audit_view()))
+            .record(
+                conn,
+                Action::CommentCreate,
+                Some(stored.id),
+                Change::created(&stored.audit_view()),
+            )
             .await?;
         Answer::accepted(&receipt(&stored, status, reader_token))
     })

@@ -115,8 +115,8 @@ pub async fn upload(
         let state = task_state;
         state.media.store_files(&folder, processed).await?;
         let stored = match state.db.writer().await {
-            Ok(mut conn) => conn
-                .transaction(async |conn| {
+            Ok(mut conn) => {
+                conn.transaction(async |conn| {
                     let stored = model::insert_or_existing(conn, new).await?;
                     if let Ok(item) = &stored {
                         let change = Change::created(&item.audit_view());
@@ -126,7 +126,8 @@ pub async fn upload(
                     }
                     Ok::<_, ApiError>(stored)
                 })
-                .await,
+                .await
+            }
             Err(e) => Err(e),
         };
         if !matches!(stored, Ok(Ok(_))) {

@@ -144,7 +144,12 @@ pub async fn update(
             };
             let after = model::update(conn, before.id, changes).await?;
             Auditor::new(&req, &caller)
-                .record(conn, Action::TagUpdate, Some(after.id), Change::between(&before, &after))
+                .record(
+                    conn,
+                    Action::TagUpdate,
+                    Some(after.id),
+                    Change::between(&before, &after),
+                )
                 .await?;
             Ok::<_, ApiError>(after)
         })

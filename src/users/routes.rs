@@ -128,7 +128,12 @@ async fn insert_user(
     let user = model::create(conn, new).await?;
     let view = UserResponse::from(user.clone());
     audit
-        .record(conn, Action::UserCreate, Some(user.id), Change::created(&view))
+        .record(
+            conn,
+            Action::UserCreate,
+            Some(user.id),
+            Change::created(&view),
+        )
         .await?;
     Ok(user)
 }
@@ -270,7 +275,12 @@ pub async fn delete(
         sessions::revoke_user(conn, user.id).await?;
         model::delete(conn, user.id).await?;
         Auditor::new(&req, &caller)
-            .record(conn, Action::UserDelete, Some(id), Change::deleted(&UserResponse::from(user)))
+            .record(
+                conn,
+                Action::UserDelete,
+                Some(id),
+                Change::deleted(&UserResponse::from(user)),
+            )
             .await?;
         Ok(no_content())
     })

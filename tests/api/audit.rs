@@ -137,14 +137,16 @@ async fn one_event_per_write_and_none_for_a_failed_one(app: TestApp) {
     .await;
     let tag = s
         .write(
-            s.admin(Method::POST, "/api/v1/tags").json(&json!({ "name": "Harbour" })),
+            s.admin(Method::POST, "/api/v1/tags")
+                .json(&json!({ "name": "Harbour" })),
             201,
             "tag.create",
             id,
         )
         .await;
     s.failing(
-        s.admin(Method::POST, "/api/v1/tags").json(&json!({ "name": "Harbour", "slug": "harbour" })),
+        s.admin(Method::POST, "/api/v1/tags")
+            .json(&json!({ "name": "Harbour", "slug": "harbour" })),
         409,
     )
     .await;
@@ -204,21 +206,17 @@ async fn one_event_per_write_and_none_for_a_failed_one(app: TestApp) {
         id,
     )
     .await;
-    s.failing(
-        as_editor(Method::POST, &format!("{path}/submit")),
-        409,
-    )
-    .await;
-    let (status, form) = app
-        .public_get(&format!("{path}/comment-form"))
+    s.failing(as_editor(Method::POST, &format!("{path}/submit")), 409)
         .await;
+    let (status, form) = app.public_get(&format!("{path}/comment-form")).await;
     assert_eq!(status, 200, "{form}");
     let comment = s
         .write(
-            app.request(Method::POST, &format!("{path}/comments")).json(&json!({
-                "author_name": "Ana Reader", "author_email": "ana@readers.example",
-                "body": "Good news for the fishermen.", "form_token": form["form_token"],
-            })),
+            app.request(Method::POST, &format!("{path}/comments"))
+                .json(&json!({
+                    "author_name": "Ana Reader", "author_email": "ana@readers.example",
+                    "body": "Good news for the fishermen.", "form_token": form["form_token"],
+                })),
             202,
             "comment.create",
             id,
@@ -284,14 +282,16 @@ async fn one_event_per_write_and_none_for_a_failed_one(app: TestApp) {
     )
     .await;
     s.write(
-        s.admin(Method::PATCH, &user_path).json(&json!({ "role": "author" })),
+        s.admin(Method::PATCH, &user_path)
+            .json(&json!({ "role": "author" })),
         200,
         "user.role_change",
         id,
     )
     .await;
     s.write(
-        s.admin(Method::PATCH, &user_path).json(&json!({ "disabled": true })),
+        s.admin(Method::PATCH, &user_path)
+            .json(&json!({ "disabled": true })),
         200,
         "user.disable",
         id,
@@ -359,9 +359,15 @@ async fn one_event_per_write_and_none_for_a_failed_one(app: TestApp) {
     let want: Vec<(String, String, Value)> = s
         .expected
         .iter()
-        .filter_map(|(rid, e)| e.as_ref().map(|(a, t)| (rid.clone(), (*a).to_owned(), t.clone())))
+        .filter_map(|(rid, e)| {
+            e.as_ref()
+                .map(|(a, t)| (rid.clone(), (*a).to_owned(), t.clone()))
+        })
         .collect();
-    assert_eq!(got, want, "exactly one event per write, in order, none for a failure");
+    assert_eq!(
+        got, want,
+        "exactly one event per write, in order, none for a failure"
+    );
 
     // Who: the bootstrap token, the editor, or nobody (the reader).
     let actor = |rid: &str| {
@@ -369,22 +375,56 @@ async fn one_event_per_write_and_none_for_a_failed_one(app: TestApp) {
         (e["actor"]["type"].clone(), e["actor"]["id"].clone())
     };
     assert_eq!(actor("audit-script-01"), (json!("bootstrap"), Value::Null));
-    assert_eq!(actor("audit-script-06"), (json!("user"), editor.user["id"].clone()));
-    let reader = events.iter().find(|e| e["action"] == "comment.create").unwrap();
+    assert_eq!(
+        actor("audit-script-06"),
+        (json!("user"), editor.user["id"].clone())
+    );
+    let reader = events
+        .iter()
+        .find(|e| e["action"] == "comment.create")
+        .unwrap();
     assert_eq!(reader["actor"]["type"], "anonymous");
-    assert!(reader["client_ip"].as_str().is_some_and(|ip| ip.starts_with("127.")), "{reader}");
+    assert!(
+        reader["client_ip"]
+            .as_str()
+            .is_some_and(|ip| ip.starts_with("127.")),
+        "{reader}"
+    );
     // What changed, small and without secrets.
-    let update = events.iter().find(|e| e["action"] == "article.update").unwrap();
+    let update = events
+        .iter()
+        .find(|e| e["action"] == "article.update")
+        .unwrap();
     assert_eq!(update["before"]["title"], "Harbour reopens", "{update}");
     assert_eq!(update["after"]["title"], "Harbour reopens after storm");
     assert_eq!(update["before"]["tag_ids"], json!([tag["id"]]));
     assert_eq!(update["after"]["tag_ids"], json!([]));
-    assert!(update["after"].get("slug").is_none(), "unchanged fields stay out: {update}");
-    let role = events.iter().find(|e| e["action"] == "user.role_change").unwrap();
-    assert_eq!((role["before"]["role"].clone(), role["after"]["role"].clone()), (json!("contributor"), json!("author")));
+    assert!(
+        update["after"].get("slug").is_none(),
+        "unchanged fields stay out: {update}"
+    );
+    let role = events
+        .iter()
+        .find(|e| e["action"] == "user.role_change")
+        .unwrap();
+    assert_eq!(
+        (
+            role["before"]["role"].clone(),
+            role["after"]["role"].clone()
+        ),
+        (json!("contributor"), json!("author"))
+    );
     let log = serde_json::to_string(&events).unwrap();
-    for secret in [PASSWORD, key["secret"].as_str().unwrap(), "ana@readers.example", &editor.token] {
-        assert!(!log.contains(secret), "the log shows a secret or private datum: {secret}");
+    for secret in [
+        PASSWORD,
+        key["secret"].as_str().unwrap(),
+        "ana@readers.example",
+        &editor.token,
+    ] {
+        assert!(
+            !log.contains(secret),
+            "the log shows a secret or private datum: {secret}"
+        );
     }
 }
 
@@ -449,7 +489,12 @@ async fn security_events_are_recorded(app: TestApp) {
         })
         .collect();
     let expect = |rid: &str, action: &str, actor: &str, target: &Value| {
-        (rid.to_owned(), action.to_owned(), json!(actor), target.clone())
+        (
+            rid.to_owned(),
+            action.to_owned(),
+            json!(actor),
+            target.clone(),
+        )
     };
     assert_eq!(
         seen,
@@ -460,11 +505,19 @@ async fn security_events_are_recorded(app: TestApp) {
             expect("sec-5", "auth.token_reuse", "anonymous", &user_id),
             expect("sec-6", "auth.password_change", "user", &user_id),
             // fixtures::login sends no request id: one is made.
-            (events[5]["request_id"].as_str().unwrap().to_owned(), "auth.login".to_owned(), json!("user"), user_id.clone()),
+            (
+                events[5]["request_id"].as_str().unwrap().to_owned(),
+                "auth.login".to_owned(),
+                json!("user"),
+                user_id.clone()
+            ),
             expect("sec-7", "auth.logout", "user", &user_id),
         ]
     );
-    assert_eq!(events[0]["after"], json!({ "email": writer.email, "reason": "wrong_password" }));
+    assert_eq!(
+        events[0]["after"],
+        json!({ "email": writer.email, "reason": "wrong_password" })
+    );
     assert_eq!(events[1]["after"]["reason"], "unknown_email");
     let log = serde_json::to_string(&events).unwrap();
     for secret in [PASSWORD, new_password, refresh, "wrong password here"] {
@@ -514,14 +567,25 @@ async fn an_event_and_its_change_commit_together(app: TestApp) {
     // idempotency record, written after the event in the same transaction)
     // takes the event and the tag with it.
     let fail_answer = match backend {
-        Backend::Postgres => "CREATE FUNCTION refuse_answer() RETURNS trigger AS $$ BEGIN \
+        Backend::Postgres => {
+            "CREATE FUNCTION refuse_answer() RETURNS trigger AS $$ BEGIN \
                RAISE EXCEPTION 'refused by the test'; END; $$ LANGUAGE plpgsql; \
              CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW \
-               EXECUTE FUNCTION refuse_answer();",
-        Backend::Sqlite => "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys \
-               BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+               EXECUTE FUNCTION refuse_answer();"
+        }
+        Backend::Sqlite => {
+            "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys \
+               BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+        }
     };
-    app.state.db.writer().await.unwrap().batch_execute(fail_answer).await.unwrap();
+    app.state
+        .db
+        .writer()
+        .await
+        .unwrap()
+        .batch_execute(fail_answer)
+        .await
+        .unwrap();
     let before = newest_event(&app).await;
     let (status, body) = send_json(
         app.admin(Method::POST, "/api/v1/authors")
@@ -532,7 +596,11 @@ async fn an_event_and_its_change_commit_together(app: TestApp) {
     assert_eq!(status, 500, "{body}");
     let (status, _) = app.public_get("/api/v1/authors/never-written").await;
     assert_eq!(status, 404);
-    assert_eq!(newest_event(&app).await, before, "the event rolled back with its change");
+    assert_eq!(
+        newest_event(&app).await,
+        before,
+        "the event rolled back with its change"
+    );
 }
 
 async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
@@ -541,7 +609,11 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
     let author_id = author["id"].as_i64().unwrap();
     for bio in ["one", "two", "three"] {
         let (status, body) = app
-            .admin_json(Method::PATCH, &format!("/api/v1/authors/{author_id}"), json!({ "bio": bio }))
+            .admin_json(
+                Method::PATCH,
+                &format!("/api/v1/authors/{author_id}"),
+                json!({ "bio": bio }),
+            )
             .await;
         assert_eq!(status, 200, "{body}");
     }
@@ -566,7 +638,13 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
         .await;
     assert_eq!(
         actions(&page),
-        ["author.update", "author.update", "author.update", "author.update", "author.create"]
+        [
+            "author.update",
+            "author.update",
+            "author.update",
+            "author.update",
+            "author.create"
+        ]
     );
     assert_eq!(page["data"][0]["before"], json!({ "bio": "three" }));
     assert_eq!(page["data"][0]["after"], json!({ "bio": "four" }));
@@ -590,12 +668,22 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
         .admin_get(&format!("/api/v1/audit?actor=user:{}", editor.user["id"]))
         .await;
     assert_eq!(actions(&mine), ["author.update", "auth.login"]);
-    let (_, later) = app.admin_get("/api/v1/audit?since=2999-01-01T00:00:00Z").await;
+    let (_, later) = app
+        .admin_get("/api/v1/audit?since=2999-01-01T00:00:00Z")
+        .await;
     assert_eq!(later["data"], json!([]));
-    let (_, earlier) = app.admin_get("/api/v1/audit?until=2000-01-01T00:00:00Z").await;
+    let (_, earlier) = app
+        .admin_get("/api/v1/audit?until=2000-01-01T00:00:00Z")
+        .await;
     assert_eq!(earlier["data"], json!([]));
-    let (_, kinds) = app.admin_get("/api/v1/audit?target=author&per_page=100").await;
-    assert!(kinds["data"].as_array().unwrap().iter().all(|e| e["target"]["type"] == "author"));
+    let (_, kinds) = app
+        .admin_get("/api/v1/audit?target=author&per_page=100")
+        .await;
+    assert!(kinds["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["target"]["type"] == "author"));
 
     for bad in [
         "actor=robot",
@@ -608,7 +696,11 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
         "since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z",
         "colour=red",
     ] {
-        let res = app.admin(Method::GET, &format!("/api/v1/audit?{bad}")).send().await.unwrap();
+        let res = app
+            .admin(Method::GET, &format!("/api/v1/audit?{bad}"))
+            .send()
+            .await
+            .unwrap();
         assert_problem(res, 400, "invalid_query").await;
     }
     let res = app
@@ -618,6 +710,10 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 403, "forbidden").await;
-    let res = app.request(Method::GET, "/api/v1/audit").send().await.unwrap();
+    let res = app
+        .request(Method::GET, "/api/v1/audit")
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 401, "unauthorized").await;
 }

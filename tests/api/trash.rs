@@ -256,6 +256,21 @@ async fn parallel_trash_and_restore_happen_once(app: TestApp) {
             .count()
     };
     assert_eq!((count("trash"), count("untrash")), (20, 20));
+    // One audit event per write that happened, none for the losers.
+    let mut audited = Vec::new();
+    for action in ["article.trash", "article.restore"] {
+        let path = format!(
+            "/api/v1/audit?target=article:{}&action={action}&per_page=100",
+            article["id"]
+        );
+        audited.push(
+            app.admin_get(&path).await.1["data"]
+                .as_array()
+                .unwrap()
+                .len(),
+        );
+    }
+    assert_eq!(audited, [20, 20]);
 }
 
 /// The trash mixes drafts (no publication date) and published articles; a
@@ -317,8 +332,11 @@ both_backends!(
 );
 
 /// With no retention, the purger removes a trashed article and its
-/// revisions within a few seconds.
+/// revisions within a few seconds, and records it once even with three
+/// instances purging the one database.
 async fn the_trash_is_purged_with_its_revisions(app: TestApp) {
+    let _second = app.another_instance(&[]).await;
+    let _third = app.another_instance(&[]).await;
     let (article, _) = story(&app).await;
     let id = article["id"].as_i64().unwrap();
     assert!(revision_rows(&app, id).await >= 2);
@@ -339,6 +357,15 @@ async fn the_trash_is_purged_with_its_revisions(app: TestApp) {
     }
     assert_eq!(total, 0, "still in the trash");
     assert_eq!(revision_rows(&app, id).await, 0);
+    let (_, events) = app
+        .admin_get(&format!(
+            "/api/v1/audit?target=article:{id}&action=article.purge"
+        ))
+        .await;
+    let purges = events["data"].as_array().unwrap();
+    assert_eq!(purges.len(), 1, "one purge event: {events}");
+    assert_eq!(purges[0]["actor"]["type"], "system");
+    assert_eq!(purges[0]["before"]["slug"], article["slug"]);
     let (status, _) = app
         .admin_json(
             Method::POST,
