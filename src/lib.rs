@@ -32,3 +32,4 @@ pub mod text;
 pub mod throttle;
 pub mod types;
 pub mod users;
+pub mod webhooks;

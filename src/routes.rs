@@ -13,7 +13,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::articles::{actions, revision_routes, routes as articles, trash, writes};
 use crate::error::ApiError;
-use crate::{api_docs, api_keys, audit, auth, authors, comments, health, media, tags, users};
+use crate::{
+    api_docs, api_keys, audit, auth, authors, comments, health, media, tags, users, webhooks,
+};
 
 /// Every documented route. The router tries them in this order, so the
 /// busiest public reads come first.
@@ -70,6 +72,13 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(media::routes::update)
         .service(media::routes::delete)
         .service(audit::routes::list)
+        .service(webhooks::routes::list)
+        .service(webhooks::routes::create)
+        .service(webhooks::routes::get)
+        .service(webhooks::routes::update)
+        .service(webhooks::routes::delete)
+        .service(webhooks::deliveries::list)
+        .service(webhooks::deliveries::redeliver)
         .service(health::live)
         .service(health::ready)
         .service(api_docs::spec);

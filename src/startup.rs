@@ -63,6 +63,8 @@ impl Application {
         crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
         crate::articles::retention::spawn_pruner(state.db.clone(), state.config.revisions.clone());
         crate::articles::trash::spawn_purger(state.db.clone(), state.config.trash.clone());
+        crate::articles::scheduler::spawn(state.db.clone(), &state.config.webhooks);
+        crate::webhooks::worker::spawn(state.db.clone(), state.config.webhooks.clone());
         let server = server(listener, state.clone())?;
         Ok(Self {
             port,

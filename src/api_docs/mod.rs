@@ -50,6 +50,7 @@ use crate::idempotency::IdempotencyKeyHeader;
         (name = "users", description = "User accounts (admins)"),
         (name = "media", description = "The media library: image uploads, their sizes and description, and the files"),
         (name = "api-keys", description = "API keys for frontends and integrators (admins)"),
+        (name = "webhooks", description = "Signed webhooks: endpoints, their delivery log and redelivery (admins)"),
         (name = "audit", description = "The audit log: who did what, when and from where (admins)"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "meta", description = "The API description itself")

@@ -7,7 +7,7 @@ use super::dto::{ArticleResponse, PublishRequest};
 use super::model;
 use super::present::Shape;
 use super::routes::respond_one;
-use super::workflow::{transition, Action};
+use super::workflow::{transition, Action, Status};
 use super::writes::changed_meanwhile;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, PreconditionFailed, Unauthorized,
@@ -20,6 +20,8 @@ use crate::error::{ApiResult, OrNotFound};
 use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
+use crate::webhooks::event::is_live;
+use crate::webhooks::{self, Event, EventType};
 
 /// Submit a draft for review (draft → in_review). The article's writer or
 /// an editor may; 409 unless it is a draft.
@@ -158,6 +160,16 @@ async fn apply(
                 audited::change(&article, &updated, None),
             )
             .await?;
+        let event = match action {
+            Action::Publish if is_live(&updated, now) => Some(EventType::ArticlePublished),
+            Action::Unpublish | Action::Archive if from == Status::Published => {
+                Some(EventType::ArticleUnpublished)
+            }
+            _ => None,
+        };
+        if let Some(kind) = event {
+            webhooks::announce(conn, Event::article(kind, &updated)).await?;
+        }
         respond_one(conn, req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

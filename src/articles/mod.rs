@@ -16,6 +16,7 @@ pub mod revision_dto;
 pub mod revision_routes;
 pub mod revisions;
 pub mod routes;
+pub mod scheduler;
 pub mod search;
 pub mod trash;
 pub mod workflow;

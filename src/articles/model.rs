@@ -278,6 +278,25 @@ pub async fn purge_trash(
     })
 }
 
+/// Marks published the scheduled articles whose time has come (outside
+/// the trash) and returns them. One conditional update: with several
+/// instances, each article is marked, and returned, once. The version
+/// stays: readers already saw it as published.
+pub async fn publish_due(conn: &mut Conn, at: NaiveDateTime) -> QueryResult<Vec<Article>> {
+    run!(conn, c => {
+        diesel::update(
+            articles::table
+                .filter(articles::status.eq(Status::Scheduled))
+                .filter(articles::published_at.le(at))
+                .filter(articles::trashed_at.is_null()),
+        )
+        .set(articles::status.eq(Status::Published))
+        .returning(Article::as_returning())
+        .get_results(c)
+        .await
+    })
+}
+
 /// Inserts an article with its tags and first revision (call it inside a
 /// transaction).
 pub async fn create(

@@ -27,6 +27,8 @@ use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::{parse_id, IdOrSlug};
 use crate::http::{fresh, PageParams};
 use crate::state::AppState;
+use crate::webhooks::event::is_live;
+use crate::webhooks::{self, Event, EventType};
 
 /// An article's revisions, newest first, without bodies. Editors see any
 /// article's; authors their own; contributors those of their own drafts
@@ -162,6 +164,9 @@ pub async fn restore(
                 .noting("restored_version", version),
             )
             .await?;
+        if is_live(&updated, crate::db::time::now()) {
+            webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
+        }
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

@@ -31,6 +31,8 @@ use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::no_content;
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
+use crate::webhooks::event::is_live;
+use crate::webhooks::{self, Event, EventType};
 
 /// Query of `DELETE /api/v1/articles/{id_or_slug}`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -91,6 +93,8 @@ pub async fn delete(
                         Change::deleted(&view),
                     )
                     .await?;
+                let event = Event::article_deleted(article.id, &article.slug, &article.title);
+                webhooks::announce(conn, event).await?;
                 Ok(no_content())
             })
             .await;
@@ -120,6 +124,7 @@ pub async fn delete(
                 audited::change(&article, &trashed, None),
             )
             .await?;
+        webhooks::announce(conn, Event::article(EventType::ArticleTrashed, &trashed)).await?;
         Ok(no_content())
     })
     .await
@@ -164,6 +169,10 @@ pub async fn restore(
                 audited::change(&article, &restored, None),
             )
             .await?;
+        if is_live(&restored, now()) {
+            webhooks::announce(conn, Event::article(EventType::ArticlePublished, &restored))
+                .await?;
+        }
         respond_one(conn, &req, restored, &Shape::full(), Visibility::Private).await
     })
     .await
@@ -228,6 +237,7 @@ async fn purge(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
                     Change::deleted(&view),
                 )
                 .await?;
+            webhooks::announce(conn, Event::article_deleted(*id, slug, title)).await?;
         }
         Ok(purged.len())
     })

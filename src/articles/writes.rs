@@ -25,6 +25,8 @@ use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
+use crate::webhooks::event::is_live;
+use crate::webhooks::{self, Event, EventType};
 
 /// Create a draft article. The slug comes from the title unless given;
 /// `body_html`, `word_count` and reading time are derived from the body.
@@ -194,6 +196,9 @@ pub async fn update(
                 audited::change(&article, &updated, tags),
             )
             .await?;
+        if is_live(&updated, now()) {
+            webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
+        }
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

@@ -121,6 +121,21 @@ pub enum Action {
     /// An image deleted.
     #[serde(rename = "media.delete")]
     MediaDelete,
+    /// A webhook endpoint registered.
+    #[serde(rename = "webhook.create")]
+    WebhookCreate,
+    /// A webhook endpoint changed (or enabled again).
+    #[serde(rename = "webhook.update")]
+    WebhookUpdate,
+    /// A webhook endpoint deleted.
+    #[serde(rename = "webhook.delete")]
+    WebhookDelete,
+    /// A webhook endpoint disabled by the server after sustained failure.
+    #[serde(rename = "webhook.disable")]
+    WebhookDisable,
+    /// A delivery sent again on request.
+    #[serde(rename = "webhook.redeliver")]
+    WebhookRedeliver,
 }
 
 crate::stored_as_text!(Action {
@@ -160,6 +175,11 @@ crate::stored_as_text!(Action {
     MediaCreate => "media.create",
     MediaUpdate => "media.update",
     MediaDelete => "media.delete",
+    WebhookCreate => "webhook.create",
+    WebhookUpdate => "webhook.update",
+    WebhookDelete => "webhook.delete",
+    WebhookDisable => "webhook.disable",
+    WebhookRedeliver => "webhook.redeliver",
 });
 
 impl Action {
@@ -195,6 +215,11 @@ impl Action {
                 TargetKind::Comment
             }
             Self::MediaCreate | Self::MediaUpdate | Self::MediaDelete => TargetKind::Media,
+            Self::WebhookCreate
+            | Self::WebhookUpdate
+            | Self::WebhookDelete
+            | Self::WebhookDisable
+            | Self::WebhookRedeliver => TargetKind::Webhook,
         }
     }
 }
@@ -220,6 +245,8 @@ pub enum TargetKind {
     ApiKey,
     /// A media item.
     Media,
+    /// A webhook endpoint.
+    Webhook,
 }
 
 crate::stored_as_text!(TargetKind {
@@ -230,6 +257,7 @@ crate::stored_as_text!(TargetKind {
     User => "user",
     ApiKey => "api_key",
     Media => "media",
+    Webhook => "webhook",
 });
 
 /// Who acted.

@@ -115,10 +115,10 @@ pub struct AuditParams {
     )]
     pub actor: Option<String>,
     /// What was acted on: `{kind}:{id}` or a kind alone (`article`,
-    /// `author`, `tag`, `comment`, `user`, `api_key`, `media`).
+    /// `author`, `tag`, `comment`, `user`, `api_key`, `media`, `webhook`).
     #[param(
         example = "article:12",
-        pattern = r"^(article|author|tag|comment|user|api_key|media)(:[1-9][0-9]{0,17})?$"
+        pattern = r"^(article|author|tag|comment|user|api_key|media|webhook)(:[1-9][0-9]{0,17})?$"
     )]
     pub target: Option<String>,
     /// One action, for example `article.publish`.

@@ -32,6 +32,8 @@ pub async fn list(
     auth: Credentials,
     params: web::Query<AuditParams>,
 ) -> ApiResult<HttpResponse> {
+    let (mut conn, caller) = state.open_reader(auth).await?;
+    policy::require_admin(&caller)?;
     let params = params.into_inner();
     let per_page = params.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
@@ -41,8 +43,6 @@ pub async fn list(
         ));
     }
     let filter = filter(&params)?;
-    let (mut conn, caller) = state.open_reader(auth).await?;
-    policy::require_admin(&caller)?;
     let mut rows = model::list(&mut conn, &filter, i64::from(per_page) + 1).await?;
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
@@ -76,7 +76,7 @@ fn filter(params: &AuditParams) -> ApiResult<Filter> {
         .as_deref()
         .map(|raw| {
             kind_and_id(raw, TargetKind::parse).ok_or_else(|| {
-                bad_param("target", "must be a kind (article, author, tag, comment, user, api_key, media) or kind:id")
+                bad_param("target", "must be a kind (article, author, tag, comment, user, api_key, media, webhook) or kind:id")
             })
         })
         .transpose()?;

@@ -5,6 +5,7 @@ use actix_web::{delete, get, patch, web, HttpRequest, HttpResponse};
 
 use super::admin_dto::{ModerateCommentRequest, ModeratedComment, ModerationParams};
 use super::model::{self, Moderation};
+use super::status::CommentStatus;
 use super::visibility;
 use crate::api_docs::responses::{
     BadRequest, Conflict, Forbidden, JsonBody, NotFound, Unauthorized, Unavailable,
@@ -19,6 +20,7 @@ use crate::http::params::parse_id;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
+use crate::webhooks::{self, Event};
 
 /// The moderation queue: comments of every status (or one), newest first,
 /// with the commenter's email and IP (editors and admins).
@@ -117,6 +119,10 @@ pub async fn update(
             Auditor::new(&req, &caller)
                 .record(conn, Action::CommentModerate, Some(id), change)
                 .await?;
+            let approved = CommentStatus::Approved;
+            if updated.status == approved && comment.status != approved {
+                webhooks::announce(conn, Event::comment_approved(&updated)).await?;
+            }
             Ok::<_, ApiError>(updated)
         })
         .await?;

@@ -32,6 +32,7 @@ use crate::state::AppState;
 use crate::throttle::{self, Limit};
 use crate::types::{MAX_EMAIL_CHARS, MAX_URL_CHARS};
 use crate::users::model::normalize_email;
+use crate::webhooks::{self, Event};
 
 /// Name of the honeypot property.
 const HONEYPOT: &str = "honeypot";
@@ -192,6 +193,9 @@ pub async fn create(
                 Change::created(&stored.audit_view()),
             )
             .await?;
+        if status == CommentStatus::Approved {
+            webhooks::announce(conn, Event::comment_approved(&stored)).await?;
+        }
         Answer::accepted(&receipt(&stored, status, reader_token))
     })
     .await

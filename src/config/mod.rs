@@ -102,6 +102,8 @@ pub struct Config {
     pub revisions: crate::articles::retention::RevisionSettings,
     /// `TRASH_*`: how long deleted articles stay in the trash.
     pub trash: crate::articles::trash::TrashSettings,
+    /// `WEBHOOK_*` and `SCHEDULER_INTERVAL_SECS`: webhook delivery.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Config {
@@ -209,6 +211,7 @@ impl Config {
             media,
             revisions: crate::articles::retention::RevisionSettings::from_lookup(&get)?,
             trash: crate::articles::trash::TrashSettings::from_lookup(&get)?,
+            webhooks: crate::webhooks::WebhookSettings::from_lookup(&get)?,
         })
     }
 }

@@ -255,6 +255,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Webhook endpoints (admins).
+    webhooks (id) {
+        id -> BigInt,
+        url -> Text,
+        description -> Text,
+        events -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The webhook outbox: one row per event and endpoint.
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        message_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_latency_ms -> Nullable<Integer>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(articles -> authors (author_id));
 diesel::joinable!(articles -> media (featured_image_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -264,6 +301,7 @@ diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(users -> authors (author_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     articles_search,
@@ -282,4 +320,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     throttle_buckets,
     media,
     audit_events,
+    webhooks,
+    webhook_deliveries,
 );

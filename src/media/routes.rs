@@ -23,6 +23,7 @@ use crate::http::params::parse_id;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
+use crate::webhooks::{self, Event};
 
 /// Upload an image (authors, editors, admins). The file is recognised by
 /// its bytes, turned upright, stripped of all metadata (EXIF, GPS…) by
@@ -262,6 +263,7 @@ pub async fn update(
             Auditor::new(&req, &caller)
                 .record(conn, Action::MediaUpdate, Some(id), change)
                 .await?;
+            webhooks::announce(conn, Event::media_updated(&updated)).await?;
             Ok::<_, ApiError>(updated)
         })
         .await?;

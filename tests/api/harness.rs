@@ -102,6 +102,10 @@ impl TestApp {
             ("JWT_SECRET", TEST_JWT_SECRET.to_owned()),
             ("BOOTSTRAP_ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
             ("LOG_FILTER", "warn".to_owned()),
+            // Background work that would check out connections while a test
+            // counts them runs rarely unless a test asks for more.
+            ("WEBHOOK_POLL_MS", "60000".to_owned()),
+            ("SCHEDULER_INTERVAL_SECS", "3600".to_owned()),
             // The PostgreSQL template is already migrated; SQLite migrates here.
             ("RUN_MIGRATIONS", (backend == Backend::Sqlite).to_string()),
         ]

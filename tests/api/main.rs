@@ -40,4 +40,5 @@ mod search;
 mod taxonomy;
 mod trash;
 mod visibility;
+mod webhooks;
 mod workflow;
