@@ -46,6 +46,7 @@ fn every_operation_is_complete() {
         "revoke",
         "restore",
         "refresh",
+        "redeliver",
     ];
     let mut ids = std::collections::HashSet::new();
     let mut count = 0;

@@ -193,6 +193,13 @@ fn cases(t: &Targets) -> Vec<Case> {
         ),
         (Method::GET, "/api/v1/api-keys".into(), None, admins(200)),
         (Method::GET, "/api/v1/audit".into(), None, admins(200)),
+        (Method::GET, "/api/v1/webhooks".into(), None, admins(200)),
+        (
+            Method::POST,
+            "/api/v1/webhooks".into(),
+            Some(json!({ "url": "https://93.184.215.14/h", "events": ["article.published"] })),
+            admins(201),
+        ),
         (
             Method::GET,
             format!("/api/v1/api-keys/{}", t.key_id),
