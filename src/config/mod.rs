@@ -102,6 +102,11 @@ pub struct Config {
     pub revisions: crate::articles::retention::RevisionSettings,
     /// `TRASH_*`: how long deleted articles stay in the trash.
     pub trash: crate::articles::trash::TrashSettings,
+    /// `SITE_*`, `ARTICLE_URL_TEMPLATE`, `FEED_*`: the public site and its
+    /// feeds.
+    pub feeds: crate::feeds::FeedSettings,
+    /// `SITEMAP_*`: the sitemaps.
+    pub sitemaps: crate::sitemaps::SitemapSettings,
 }
 
 impl Config {
@@ -209,6 +214,8 @@ impl Config {
             media,
             revisions: crate::articles::retention::RevisionSettings::from_lookup(&get)?,
             trash: crate::articles::trash::TrashSettings::from_lookup(&get)?,
+            feeds: crate::feeds::FeedSettings::from_lookup(&get)?,
+            sitemaps: crate::sitemaps::SitemapSettings::from_lookup(&get)?,
         })
     }
 }
