@@ -14,7 +14,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::articles::{actions, revision_routes, routes as articles, trash, writes};
 use crate::error::ApiError;
 use crate::{
-    api_docs, api_keys, audit, auth, authors, comments, health, media, tags, users, webhooks,
+    api_docs, api_keys, audit, auth, authors, comments, feeds, health, media, sitemaps, tags,
+    users, webhooks,
 };
 
 /// Every documented route. The router tries them in this order, so the
@@ -29,6 +30,18 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(tags::routes::get)
         .service(tags::routes::list)
         .service(media::serve::file)
+        .service(feeds::routes::site_rss_feed)
+        .service(feeds::routes::site_atom_feed)
+        .service(feeds::routes::site_json_feed)
+        .service(feeds::routes::tag_rss_feed)
+        .service(feeds::routes::tag_atom_feed)
+        .service(feeds::routes::tag_json_feed)
+        .service(feeds::routes::author_rss_feed)
+        .service(feeds::routes::author_atom_feed)
+        .service(feeds::routes::author_json_feed)
+        .service(sitemaps::routes::index)
+        .service(sitemaps::routes::page)
+        .service(sitemaps::routes::news)
         .service(comments::posting::form)
         .service(comments::posting::create)
         .service(writes::create)

@@ -51,6 +51,8 @@ use crate::idempotency::IdempotencyKeyHeader;
         (name = "media", description = "The media library: image uploads, their sizes and description, and the files"),
         (name = "api-keys", description = "API keys for frontends and integrators (admins)"),
         (name = "webhooks", description = "Signed webhooks: endpoints, their delivery log and redelivery (admins)"),
+        (name = "feeds", description = "RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the newest published articles: the site's, a tag's, an author's"),
+        (name = "sitemaps", description = "Sitemaps of the published articles, and a Google News sitemap"),
         (name = "audit", description = "The audit log: who did what, when and from where (admins)"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "meta", description = "The API description itself")

@@ -342,6 +342,28 @@ pub async fn list(
     })
 }
 
+/// The first `limit` rows `filter` selects, newest first, without a count
+/// (feeds and the news sitemap show no total): the list's own queries,
+/// so the same indexes serve them.
+pub async fn newest(
+    conn: &mut Conn,
+    filter: &Filter,
+    limit: i64,
+    columns: Columns,
+) -> QueryResult<Vec<Article>> {
+    let page = list(
+        conn,
+        filter,
+        Sort::PublishedDesc,
+        None,
+        (0, limit),
+        columns,
+        Some(0),
+    )
+    .await?;
+    Ok(page.rows)
+}
+
 /// Builds the queries of a page and hands them to `$count!(c, query)` and
 /// `$ids!(c, query)` (which run or explain them); evaluates to what those
 /// give, as a pair. A plain list counts separately, from an index, and

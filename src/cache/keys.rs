@@ -27,8 +27,25 @@ const MAX_KEYS: usize = 10_000;
 
 /// Whether `path` is a public read whose answer the cache may keep:
 /// article lists and items, related articles, public comment threads,
-/// authors and tags. The comment form (a fresh token each time) is not.
+/// authors and tags, the feeds, the sitemap index and its pages. The
+/// comment form (a fresh token each time) is not, nor the news sitemap
+/// (articles leave it as time passes, which no content change marks).
 pub fn cacheable_path(path: &str) -> bool {
+    if path == "/sitemap.xml" {
+        return true;
+    }
+    if let Some(file) = path.strip_prefix("/sitemaps/articles-") {
+        return file.ends_with(".xml");
+    }
+    if let Some(rest) = path.strip_prefix("/feeds/") {
+        let feed = |file: &str| matches!(file, "rss.xml" | "atom.xml" | "feed.json");
+        let parts: Vec<&str> = rest.split('/').collect();
+        return match parts.as_slice() {
+            [file] => feed(file),
+            ["tags" | "authors", slug, file] => !slug.is_empty() && feed(file),
+            _ => false,
+        };
+    }
     let Some(rest) = path.strip_prefix("/api/v1/") else {
         return false;
     };
@@ -170,6 +187,11 @@ mod tests {
             "/api/v1/authors/ana",
             "/api/v1/tags",
             "/api/v1/tags/politics",
+            "/feeds/rss.xml",
+            "/feeds/tags/energy/atom.xml",
+            "/feeds/authors/ana/feed.json",
+            "/sitemap.xml",
+            "/sitemaps/articles-2.xml",
         ] {
             assert!(cacheable_path(yes), "{yes}");
         }
@@ -185,6 +207,9 @@ mod tests {
             "/health/ready",
             "/openapi.json",
             "/metrics",
+            "/sitemaps/news.xml",
+            "/feeds/other.xml",
+            "/feeds/tags//rss.xml",
         ] {
             assert!(!cacheable_path(no), "{no}");
         }

@@ -104,6 +104,11 @@ pub struct Config {
     pub trash: crate::articles::trash::TrashSettings,
     /// `WEBHOOK_*` and `SCHEDULER_INTERVAL_SECS`: webhook delivery.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// `SITE_*`, `ARTICLE_URL_TEMPLATE`, `FEED_*`: the public site and its
+    /// feeds.
+    pub feeds: crate::feeds::FeedSettings,
+    /// `SITEMAP_*`: the sitemaps.
+    pub sitemaps: crate::sitemaps::SitemapSettings,
 }
 
 impl Config {
@@ -212,6 +217,8 @@ impl Config {
             revisions: crate::articles::retention::RevisionSettings::from_lookup(&get)?,
             trash: crate::articles::trash::TrashSettings::from_lookup(&get)?,
             webhooks: crate::webhooks::WebhookSettings::from_lookup(&get)?,
+            feeds: crate::feeds::FeedSettings::from_lookup(&get)?,
+            sitemaps: crate::sitemaps::SitemapSettings::from_lookup(&get)?,
         })
     }
 }

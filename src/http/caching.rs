@@ -30,6 +30,26 @@ pub fn cached_json(
     last_modified: Option<DateTime<Utc>>,
 ) -> ApiResult<HttpResponse> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    cached_bytes(
+        req,
+        bytes,
+        "application/json",
+        visibility,
+        tag_prefix,
+        last_modified,
+    )
+}
+
+/// Like [`cached_json`], for a body already written (a feed, a sitemap):
+/// 200 with `content_type`, ETag and Cache-Control, or 304.
+pub fn cached_bytes(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    content_type: &str,
+    visibility: Visibility,
+    tag_prefix: &str,
+    last_modified: Option<DateTime<Utc>>,
+) -> ApiResult<HttpResponse> {
     let digest = Sha256::digest(&bytes);
     let hash: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     let etag = format!("\"{tag_prefix}{hash}\"");
@@ -59,7 +79,7 @@ pub fn cached_json(
     if not_modified {
         return Ok(res.finish());
     }
-    Ok(res.content_type("application/json").body(bytes))
+    Ok(res.content_type(content_type).body(bytes))
 }
 
 /// Syntax of an `If-Match` header (RFC 9110): `*` or entity tags separated

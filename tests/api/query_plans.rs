@@ -224,4 +224,19 @@ async fn list_and_search_queries_use_their_indexes(app: TestApp) {
     for plan in &queries {
         check(&app, "by tag", plan, &[], scan);
     }
+
+    // Sitemap pages: a count, the page's first key from the index alone
+    // (however deep), then the page as a range of the same index.
+    for (case, offset) in [("first sitemap page", 0), ("a deep sitemap page", 2000)] {
+        let now = Utc::now().naive_utc();
+        let queries = cms::sitemaps::model::plans(&mut conn, now, offset, 100)
+            .await
+            .unwrap();
+        let [count, key, rows] = &queries[..] else {
+            panic!("a sitemap page counts, finds its key, reads its rows: {queries:?}");
+        };
+        check(&app, &format!("count of {case}"), count, &[], scan);
+        check(&app, &format!("key of {case}"), key, public_index, &never);
+        check(&app, &format!("rows of {case}"), rows, public_index, &never);
+    }
 }
