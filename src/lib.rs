@@ -30,5 +30,6 @@ pub mod tags;
 pub mod telemetry;
 pub mod text;
 pub mod throttle;
+pub mod transfer;
 pub mod types;
 pub mod users;

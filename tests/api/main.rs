@@ -38,6 +38,7 @@ mod roles;
 mod schema_parity;
 mod search;
 mod taxonomy;
+mod transfer;
 mod trash;
 mod visibility;
 mod workflow;
