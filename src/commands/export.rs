@@ -25,9 +25,21 @@ pub async fn run(
     }
 }
 
-/// Writes beside `path` and renames at the end, so a failed export never
-/// leaves a truncated file under the name asked for.
+/// Writes a new or regular file beside `path` and renames it at the end,
+/// so a failed export never leaves a truncated file under the name asked
+/// for. Anything else (a device such as `/dev/null`, a pipe, a symbolic
+/// link) is written in place: renaming over it would replace it.
 async fn to_file(state: &AppState, path: &Path, options: Options) -> Result<Summary, String> {
+    let in_place = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+    if in_place {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        return export(&state.db, file, options)
+            .await
+            .map_err(|e| e.to_string());
+    }
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

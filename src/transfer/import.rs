@@ -195,7 +195,9 @@ incoming! {
 }
 
 /// Writes a run of lines of one kind: the stored rows are read in one
-/// query, then each line is inserted, updated or left alone.
+/// query; changed rows are updated one by one, new rows inserted together
+/// (one statement; if the database refuses it, one at a time, to name the
+/// line), identical rows left alone.
 async fn apply<I: Incoming>(
     conn: &mut Conn,
     run: &[(usize, Line)],
@@ -215,40 +217,105 @@ async fn apply<I: Incoming>(
         Kind::Article => Some(rows::tag_ids(conn, &ids).await?),
         _ => None,
     };
+    let mut fresh: Vec<(usize, I::Row)> = Vec::new();
+    let mut fresh_tags: Vec<(usize, &ArticleLine)> = Vec::new();
     for (number, line, record) in records {
-        let refused = |e: diesel::result::Error| TransferError::Line {
-            line: number,
-            message: format!(
-                "the database refused {} {}: {e}",
-                I::KIND.name(),
-                record.id()
-            ),
-        };
         let existing = stored.remove(&record.id());
         let row = record.row(existing.as_ref());
         let mut outcome = match existing {
             None => {
-                row.insert(conn).await.map_err(refused)?;
+                fresh.push((number, row));
                 Outcome::Inserted
             }
             Some(existing) if existing == row => Outcome::Unchanged,
             Some(_) => {
-                row.update(conn).await.map_err(refused)?;
+                row.update(conn)
+                    .await
+                    .map_err(refused::<I>(number, record.id()))?;
                 Outcome::Updated
             }
         };
         if let (Some(tags), Line::Article(article)) = (&mut tags, line) {
             let current = tags.remove(&article.id).unwrap_or_default();
-            if current != article.tag_ids {
+            if outcome == Outcome::Inserted {
+                fresh_tags.push((number, article));
+            } else if current != article.tag_ids {
                 crate::articles::model::replace_tags(conn, article.id, &article.tag_ids)
                     .await
-                    .map_err(refused)?;
-                if outcome == Outcome::Unchanged {
-                    outcome = Outcome::Updated;
-                }
+                    .map_err(refused::<I>(number, article.id))?;
+                outcome = Outcome::Updated;
             }
         }
         summary.record(I::KIND, outcome);
+    }
+    insert_fresh::<I>(conn, fresh).await?;
+    insert_fresh_tags(conn, &fresh_tags).await
+}
+
+/// The error of a line the database refused.
+fn refused<I: Incoming>(number: usize, id: i64) -> impl Fn(diesel::result::Error) -> TransferError {
+    move |e| TransferError::Line {
+        line: number,
+        message: format!("the database refused {} {id}: {e}", I::KIND.name()),
+    }
+}
+
+/// New rows in one statement (in a savepoint); if it fails, one at a
+/// time, so the refused line is known.
+async fn insert_fresh<I: Incoming>(
+    conn: &mut Conn,
+    fresh: Vec<(usize, I::Row)>,
+) -> Result<(), TransferError> {
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let (numbers, rows): (Vec<usize>, Vec<I::Row>) = fresh.into_iter().unzip();
+    let together = conn
+        .transaction(async |conn| I::Row::insert_all(conn, &rows).await)
+        .await;
+    if together.is_ok() {
+        return Ok(());
+    }
+    for (number, row) in numbers.into_iter().zip(&rows) {
+        row.insert(conn)
+            .await
+            .map_err(refused::<I>(number, row.id()))?;
+    }
+    Ok(())
+}
+
+/// The tags of new articles, likewise.
+async fn insert_fresh_tags(
+    conn: &mut Conn,
+    fresh: &[(usize, &ArticleLine)],
+) -> Result<(), TransferError> {
+    let rows: Vec<rows::ArticleTag> = fresh
+        .iter()
+        .flat_map(|(_, article)| {
+            article
+                .tag_ids
+                .iter()
+                .zip(0i32..)
+                .map(|(tag_id, position)| rows::ArticleTag {
+                    article_id: article.id,
+                    tag_id: *tag_id,
+                    position,
+                })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let together = conn
+        .transaction(async |conn| rows::insert_tags(conn, &rows).await)
+        .await;
+    if together.is_ok() {
+        return Ok(());
+    }
+    for (number, article) in fresh {
+        crate::articles::model::replace_tags(conn, article.id, &article.tag_ids)
+            .await
+            .map_err(refused::<ArticleLine>(*number, article.id))?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use diesel::prelude::{ExpressionMethods, QueryDsl, SelectableHelper};
+use diesel::prelude::{ExpressionMethods, Insertable, QueryDsl, SelectableHelper};
 use diesel::result::QueryResult;
 use diesel_async::RunQueryDsl;
 
@@ -12,7 +12,7 @@ use super::format::{ArticleRow, AuthorRow, CommentRow, MediaRow, RevisionRow, Ta
 use crate::db::schema::{
     article_revisions, article_tags, articles, authors, comments, media, tags, users,
 };
-use crate::db::{Backend, Conn};
+use crate::db::{Backend, Conn, ConnMut};
 
 /// A table's rows as the export reads them and the import writes them.
 pub(crate) trait Rows: Sized + PartialEq {
@@ -24,6 +24,8 @@ pub(crate) trait Rows: Sized + PartialEq {
     async fn by_ids(conn: &mut Conn, ids: &[i64]) -> QueryResult<Vec<Self>>;
     /// Inserts the row with its id.
     async fn insert(&self, conn: &mut Conn) -> QueryResult<()>;
+    /// Inserts these rows, ids included, in one statement.
+    async fn insert_all(conn: &mut Conn, rows: &[Self]) -> QueryResult<()>;
     /// Overwrites the stored row of the same id.
     async fn update(&self, conn: &mut Conn) -> QueryResult<()>;
 }
@@ -62,6 +64,18 @@ macro_rules! rows_of {
                     .map(drop)
             }
 
+            async fn insert_all(conn: &mut Conn, rows: &[Self]) -> QueryResult<()> {
+                // SQLite (in process, no round trips) takes them one by one:
+                // diesel-async has no multi-row insert for it.
+                if let ConnMut::Pg(c) = conn.get() {
+                    return diesel::insert_into($table::table).values(rows).execute(c).await.map(drop);
+                }
+                for row in rows {
+                    row.insert(conn).await?;
+                }
+                Ok(())
+            }
+
             async fn update(&self, conn: &mut Conn) -> QueryResult<()> {
                 run!(conn, c => diesel::update($table::table.find(self.id)).set(self).execute(c).await)
                     .map(drop)
@@ -98,6 +112,30 @@ pub(crate) async fn tag_ids(
         by_article.entry(article_id).or_default().push(tag_id);
     }
     Ok(by_article)
+}
+
+/// One tag of an article at its display position.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = article_tags)]
+pub(crate) struct ArticleTag {
+    pub article_id: i64,
+    pub tag_id: i64,
+    pub position: i32,
+}
+
+/// The tags of new articles, in one statement.
+pub(crate) async fn insert_tags(conn: &mut Conn, rows: &[ArticleTag]) -> QueryResult<()> {
+    if let ConnMut::Pg(c) = conn.get() {
+        return diesel::insert_into(article_tags::table)
+            .values(rows)
+            .execute(c)
+            .await
+            .map(drop);
+    }
+    for row in rows {
+        run!(conn, c => diesel::insert_into(article_tags::table).values(row).execute(c).await)?;
+    }
+    Ok(())
 }
 
 /// The tables with generated ids.

@@ -540,3 +540,39 @@ async fn generation(app: &TestApp) -> i64 {
     let mut conn = app.state.db.reader().await.unwrap();
     cms::run!(&mut conn, c => cg::table.select(cg::generation).first::<i64>(c).await.unwrap())
 }
+
+/// `--out` replaces a regular file whole (written beside it, then renamed)
+/// but writes through anything else: a symbolic link stays a link, and a
+/// device such as `/dev/null` is never replaced by a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_out_writes_through_links() {
+    let dir = TempDir::new();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    fixtures::author(&app, "Linked").await;
+    let target = dir.0.join("target.ndjson");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.0.join("link.ndjson");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    cms::commands::export::run(&app.state, Some(link.clone()), false)
+        .await
+        .expect("export through a link");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(text.starts_with("{\"type\":\"header\""), "{text}");
+    assert!(text.contains("Linked"), "{text}");
+
+    let plain = dir.0.join("plain.ndjson");
+    std::fs::write(&plain, "old").unwrap();
+    cms::commands::export::run(&app.state, Some(plain.clone()), false)
+        .await
+        .expect("export to a file");
+    let records_of = |text: &str| text.lines().skip(1).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        records_of(&std::fs::read_to_string(&plain).unwrap()),
+        records_of(&text)
+    );
+    assert!(!dir.0.join("plain.ndjson.partial").exists());
+}
