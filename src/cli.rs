@@ -1,4 +1,5 @@
-//! Command-line interface: `cms [serve|migrate|openapi|create-admin|seed-demo]`.
+//! Command-line interface:
+//! `cms [serve|migrate|openapi|create-admin|seed-demo|export|import]`.
 
 use clap::{Parser, Subcommand};
 
@@ -34,4 +35,25 @@ pub enum Command {
     /// Load a small fictional sample (authors, tags, a dozen articles,
     /// comments) into an empty database.
     SeedDemo,
+    /// Write all content (authors, tags, users, media rows, articles,
+    /// revisions, comments) as NDJSON, one object per line, to FILE or
+    /// standard output. Without --with-secrets the file holds no password
+    /// hashes and no commenters' IP addresses or user agents.
+    Export {
+        /// Write here instead of standard output (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        /// Also export password hashes and commenters' IPs and user agents.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Load a file written by `cms export`: the whole file is checked
+    /// first, then rows are inserted, updated or left alone by id, in
+    /// batches of 500 lines (one transaction each). Running it twice
+    /// changes nothing the second time.
+    Import {
+        /// The export file.
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
 }

@@ -32,6 +32,7 @@ pub mod tags;
 pub mod telemetry;
 pub mod text;
 pub mod throttle;
+pub mod transfer;
 pub mod types;
 pub mod users;
 pub mod webhooks;

@@ -80,6 +80,17 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let state = commands::open(config).await?;
             commands::seed_demo::run(&state).await?
         }
+        Command::Export { out, with_secrets } => {
+            let state = commands::open(config).await?;
+            let summary = commands::export::run(&state, out, with_secrets).await?;
+            // Standard output may be the export itself.
+            eprintln!("{summary}");
+            return Ok(());
+        }
+        Command::Import { file } => {
+            let state = commands::open(config).await?;
+            commands::import::run(&state, &file).await?
+        }
     };
     println!("{message}");
     Ok(())

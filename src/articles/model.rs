@@ -352,12 +352,7 @@ pub async fn update(
         return Ok(None);
     };
     if let Some(tag_ids) = tag_ids {
-        run!(conn, c => {
-            diesel::delete(article_tags::table.filter(article_tags::article_id.eq(id)))
-                .execute(c)
-                .await
-        })?;
-        insert_tags(conn, id, tag_ids).await?;
+        replace_tags(conn, id, tag_ids).await?;
     }
     revisions::record(conn, &article, tag_ids, editor, action).await?;
     Ok(Some(article))
@@ -435,6 +430,17 @@ pub async fn delete(conn: &mut Conn, id: i64, version: i32) -> QueryResult<bool>
         .await
     })?;
     Ok(deleted > 0)
+}
+
+/// Sets an article's tags to `tag_ids`, in that display order (call it
+/// inside a transaction).
+pub async fn replace_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
+    run!(conn, c => {
+        diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
+            .execute(c)
+            .await
+    })?;
+    insert_tags(conn, article_id, tag_ids).await
 }
 
 /// One tag of an article, at its display position.

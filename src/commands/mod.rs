@@ -1,6 +1,8 @@
 //! One-shot commands run from the CLI against the configured database.
 
 pub mod create_admin;
+pub mod export;
+pub mod import;
 pub mod seed_demo;
 
 use crate::config::Config;

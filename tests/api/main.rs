@@ -40,6 +40,7 @@ mod schema_parity;
 mod search;
 mod sitemaps;
 mod taxonomy;
+mod transfer;
 mod trash;
 mod visibility;
 mod webhooks;
