@@ -140,18 +140,11 @@ async fn apply(
         let now = now();
         let from = article.status.effective(article.published_at, now);
         let change = transition(action, from, article.published_at, at, now)?;
-        // Written only if the article is still at the version checked
-        // above, with its revision.
-        let updated = model::set_status(
-            conn,
-            article.id,
-            article.version,
-            change,
-            staff.user_id,
-            action.revision(),
-        )
-        .await?
-        .ok_or_else(changed_meanwhile)?;
+        // Written only if the article is still at the version (and stored
+        // status) checked above, with its revision.
+        let updated = model::set_status(conn, &article, change, staff.user_id, action.revision())
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         Auditor::new(req, &caller)
             .record(
                 conn,

@@ -363,15 +363,22 @@ pub async fn update(
 /// it meanwhile.
 pub async fn set_status(
     conn: &mut Conn,
-    id: i64,
-    version: i32,
+    read: &Article,
     t: Transition,
     editor: Option<i64>,
     action: RevisionAction,
 ) -> QueryResult<Option<Article>> {
     let now = crate::db::time::now();
+    let (id, version) = (read.id, read.version);
     let updated: Option<Article> = run!(conn, c => {
-        diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(version)))
+        // Also the stored status read: the publication tick changes it
+        // without a new version.
+        diesel::update(
+            articles::table
+                .filter(articles::id.eq(id))
+                .filter(articles::version.eq(version))
+                .filter(articles::status.eq(read.status)),
+        )
             .set((
                 articles::status.eq(t.status),
                 articles::publish_at.eq(t.publish_at),

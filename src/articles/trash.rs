@@ -16,6 +16,7 @@ use super::audited;
 use super::model;
 use super::present::Shape;
 use super::routes::{etag_prefix, respond_one};
+use super::workflow::Status;
 use super::writes::{changed_meanwhile, require_writer};
 use crate::api_docs::responses::{
     BadRequest, Forbidden, NotFound, PreconditionFailed, Unauthorized, Unavailable,
@@ -169,7 +170,8 @@ pub async fn restore(
                 audited::change(&article, &restored, None),
             )
             .await?;
-        if is_live(&restored, now()) {
+        // A scheduled one whose time came is announced by the tick.
+        if restored.status == Status::Published && is_live(&restored, now()) {
             webhooks::announce(conn, Event::article(EventType::ArticlePublished, &restored))
                 .await?;
         }

@@ -1,7 +1,7 @@
 //! `GET /api/v1/audit`: the audit log for admins, filtered and
 //! cursor-paginated.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::action::{ActorKind, TargetKind};
 use super::dto::{AuditEventResponse, AuditMeta, AuditPage, AuditParams};
@@ -10,6 +10,7 @@ use crate::api_docs::responses::{BadRequest, Forbidden, Unauthorized, Unavailabl
 use crate::auth::{policy, Credentials};
 use crate::db::time::to_stored;
 use crate::error::ApiResult;
+use crate::http::extractors::query_error;
 use crate::http::fresh;
 use crate::http::pagination::{bad_param, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use crate::state::AppState;
@@ -29,12 +30,15 @@ use crate::state::AppState;
 #[get("/api/v1/audit")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Credentials,
-    params: web::Query<AuditParams>,
 ) -> ApiResult<HttpResponse> {
     let (mut conn, caller) = state.open_reader(auth).await?;
     policy::require_admin(&caller)?;
-    let params = params.into_inner();
+    // Read after the permission check: strangers learn nothing from it.
+    let params = web::Query::<AuditParams>::from_query(req.query_string())
+        .map_err(query_error)?
+        .into_inner();
     let per_page = params.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(bad_param(

@@ -133,10 +133,10 @@ pub async fn update(conn: &mut Conn, id: i64, changes: AuthorChanges) -> QueryRe
     })
 }
 
-/// Deletes an author.
-pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<()> {
-    run!(conn, c => diesel::delete(authors::table.filter(authors::id.eq(id))).execute(c).await)?;
-    Ok(())
+/// Deletes an author; false when it was already gone.
+pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+    let n = run!(conn, c => diesel::delete(authors::table.filter(authors::id.eq(id))).execute(c).await)?;
+    Ok(n > 0)
 }
 
 /// Whether an author with this id exists.

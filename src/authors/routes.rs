@@ -207,7 +207,9 @@ pub async fn delete(
                 detail,
             });
         }
-        model::delete(conn, author.id).await?;
+        if !model::delete(conn, author.id).await? {
+            return Err(ApiError::NotFound("author not found".to_owned()));
+        }
         Auditor::new(&req, &caller)
             .record(
                 conn,

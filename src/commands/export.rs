@@ -32,8 +32,11 @@ pub async fn run(
 async fn to_file(state: &AppState, path: &Path, options: Options) -> Result<Summary, String> {
     let in_place = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
     if in_place {
+        // Truncated, so a link to a longer file keeps no stale tail.
+        let is_regular_target = std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let file = std::fs::OpenOptions::new()
             .write(true)
+            .truncate(is_regular_target)
             .open(path)
             .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         return export(&state.db, file, options)
@@ -43,8 +46,18 @@ async fn to_file(state: &AppState, path: &Path, options: Options) -> Result<Summ
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    let file = std::fs::File::create(&partial)
-        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    // Owner-only: an export may hold password hashes (--with-secrets) and
+    // commenters' emails.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)
+    }
+    .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     match export(&state.db, file, options).await {
         Ok(summary) => {
             std::fs::rename(&partial, path)

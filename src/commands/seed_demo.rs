@@ -131,7 +131,7 @@ async fn seed_articles(
                 Status::Published | Status::Scheduled => RevisionAction::Publish,
                 Status::Trashed => RevisionAction::Trash,
             };
-            articles::set_status(conn, row.id, row.version, t, None, action).await?;
+            articles::set_status(conn, &row, t, None, action).await?;
         }
         ids.push(row.id);
     }

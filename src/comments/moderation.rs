@@ -113,6 +113,10 @@ pub async fn update(
     };
     let updated = conn
         .transaction(async |conn| {
+            let found = model::find(conn, id).await?.or_not_found("comment")?;
+            // Locked before the status is read, so two moderators approving
+            // at once announce it once.
+            model::lock_threads(conn, found.article_id).await?;
             let comment = model::find(conn, id).await?.or_not_found("comment")?;
             let updated = model::moderate(conn, id, comment.article_id, &changes).await?;
             let change = Change::between(&comment.audit_view(), &updated.audit_view());

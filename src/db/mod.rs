@@ -142,6 +142,18 @@ impl Db {
         Ok(conn.counting_release(&self.writes))
     }
 
+    /// The writer's connection for background work (webhook deliveries,
+    /// the publication tick, purges): not counted as a request's write, so
+    /// it does not empty this instance's public cache by itself. Content
+    /// it changes still raises the content generation (a trigger), which
+    /// the cache follows.
+    pub async fn background_writer(&self) -> ApiResult<Conn> {
+        Ok(match &self.pools {
+            Pools::Pg(pool) => Conn::pg(pool.get().await?),
+            Pools::Sqlite { writer, .. } => Conn::sqlite(writer.get().await?),
+        })
+    }
+
     /// Units of work on the writer's connection finished since start: each
     /// one counts when its connection returns to the pool, after its commit
     /// and before its answer is sent. The public cache treats a change as a

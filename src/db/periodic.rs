@@ -22,7 +22,7 @@ where
         tick.tick().await;
         loop {
             tick.tick().await;
-            let outcome = match db.writer().await {
+            let outcome = match db.background_writer().await {
                 Ok(mut conn) => job(&mut conn).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };

@@ -79,7 +79,7 @@ fn path_error(err: PathError) -> ApiError {
     ApiError::bad_request("invalid_path", format!("invalid path parameter: {e}"))
 }
 
-fn query_error(err: QueryPayloadError) -> ApiError {
+pub(crate) fn query_error(err: QueryPayloadError) -> ApiError {
     let message = match &err {
         QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),

@@ -343,12 +343,13 @@ pub async fn uses(conn: &mut Conn, item: &Media) -> QueryResult<Vec<Use>> {
 /// Deletes an item (call inside a transaction). Articles leading with it
 /// lose their lead image, as a change of their own: a new version, with its
 /// revision by `editor`.
+/// Returns those articles as they are now.
 pub async fn delete(
     conn: &mut Conn,
     id: i64,
     at: NaiveDateTime,
     editor: Option<i64>,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<crate::articles::model::Article>> {
     use crate::articles::model::Article;
     use crate::articles::revisions::{self, RevisionAction};
     let changed: Vec<Article> = run!(conn, c => {
@@ -366,7 +367,7 @@ pub async fn delete(
         revisions::record(conn, article, None, editor, RevisionAction::MediaRemoved).await?;
     }
     run!(conn, c => diesel::delete(media::table.find(id)).execute(c).await)?;
-    Ok(())
+    Ok(changed)
 }
 
 #[cfg(test)]

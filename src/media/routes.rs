@@ -23,7 +23,8 @@ use crate::http::params::parse_id;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
-use crate::webhooks::{self, Event};
+use crate::webhooks::event::is_live;
+use crate::webhooks::{self, Event, EventType};
 
 /// Upload an image (authors, editors, admins). The file is recognised by
 /// its bytes, turned upright, stripped of all metadata (EXIF, GPS…) by
@@ -326,7 +327,12 @@ pub async fn delete(
                     ),
                 });
             }
-            model::delete(conn, id, now(), staff.user_id).await?;
+            let detached = model::delete(conn, id, now(), staff.user_id).await?;
+            // Live articles that lost their lead image changed for readers.
+            for article in detached.iter().filter(|a| is_live(a, now())) {
+                let event = Event::article(EventType::ArticleUpdated, article);
+                webhooks::announce(conn, event).await?;
+            }
             let mut change = Change::deleted(&item.audit_view());
             if !uses.is_empty() {
                 let detached: Vec<i64> = uses.iter().map(|u| u.id).collect();

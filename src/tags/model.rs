@@ -152,8 +152,8 @@ pub async fn update(conn: &mut Conn, id: i64, changes: TagChanges) -> QueryResul
     })
 }
 
-/// Deletes a tag; articles keep existing, detached from it (cascade).
-pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<()> {
-    run!(conn, c => diesel::delete(tags::table.filter(tags::id.eq(id))).execute(c).await)?;
-    Ok(())
+/// Deletes a tag; articles keep existing, detached from it (cascade); false when it was already gone.
+pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+    let n = run!(conn, c => diesel::delete(tags::table.filter(tags::id.eq(id))).execute(c).await)?;
+    Ok(n > 0)
 }

@@ -179,7 +179,9 @@ pub async fn delete(
     policy::require_editor(&caller)?;
     conn.transaction(async |conn| {
         let tag = model::find(conn, &key).await?.or_not_found("tag")?;
-        model::delete(conn, tag.id).await?;
+        if !model::delete(conn, tag.id).await? {
+            return Err(ApiError::NotFound("tag not found".to_owned()));
+        }
         Auditor::new(&req, &caller)
             .record(conn, Action::TagDelete, Some(tag.id), Change::deleted(&tag))
             .await?;

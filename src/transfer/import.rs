@@ -115,7 +115,6 @@ async fn load(db: &Db, path: &Path, checked: &Checked) -> Result<Summary, Transf
     if !batch.is_empty() {
         summary.merge(&write_batch(&mut conn, &batch).await?);
     }
-    rows::bump_sequences(&mut conn).await?;
     bar.finish_and_clear();
     Ok(summary)
 }
@@ -139,6 +138,9 @@ async fn write_batch(conn: &mut Conn, batch: &[(usize, Line)]) -> Result<Summary
                     Kind::Comment => apply::<CommentLine>(conn, run, &mut summary).await?,
                 }
             }
+            // In each batch: a later batch that fails leaves the rows
+            // committed so far with sequences past them.
+            rows::bump_sequences(conn).await?;
             Ok::<_, TransferError>(summary)
         })
         .await;

@@ -127,10 +127,11 @@ pub async fn lock_unchanged(conn: &mut Conn, id: i64, password_hash: &str) -> Qu
     Ok(locked == 1)
 }
 
-/// Deletes a user (their articles stay with their author profile).
-pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<()> {
-    run!(conn, c => diesel::delete(users::table.filter(users::id.eq(id))).execute(c).await)?;
-    Ok(())
+/// Deletes a user (their articles stay with their author profile); false when it was already gone.
+pub async fn delete(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+    let n =
+        run!(conn, c => diesel::delete(users::table.filter(users::id.eq(id))).execute(c).await)?;
+    Ok(n > 0)
 }
 
 /// Emails are stored and compared trimmed and lower-cased.

@@ -273,7 +273,9 @@ pub async fn delete(
             });
         }
         sessions::revoke_user(conn, user.id).await?;
-        model::delete(conn, user.id).await?;
+        if !model::delete(conn, user.id).await? {
+            return Err(ApiError::NotFound("user not found".to_owned()));
+        }
         Auditor::new(&req, &caller)
             .record(
                 conn,

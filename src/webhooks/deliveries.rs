@@ -4,7 +4,9 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::dto::DeliveryResponse;
 use super::model;
-use crate::api_docs::responses::{BadRequest, Forbidden, NotFound, Unauthorized, Unavailable};
+use crate::api_docs::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable,
+};
 use crate::audit::{Action, Auditor, Change};
 use crate::auth::{policy, Credentials};
 use crate::db::time::now;
@@ -54,7 +56,7 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued again", body = DeliveryResponse),
-        BadRequest, Unauthorized, Forbidden, NotFound, Unavailable,
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unavailable,
     )
 )]
 #[post("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
@@ -70,9 +72,16 @@ pub async fn redeliver(
     policy::require_admin(&caller)?;
     let delivery = conn
         .transaction(async |conn| {
-            let delivery = model::redeliver(conn, id, delivery_id, now())
-                .await?
-                .or_not_found("delivery")?;
+            let Some(delivery) = model::redeliver(conn, id, delivery_id, now()).await? else {
+                if model::exists(conn, id, delivery_id).await? {
+                    return Err(ApiError::Conflict {
+                        code: "delivery_in_flight",
+                        detail: "a worker is sending this delivery right now; retry in a minute"
+                            .to_owned(),
+                    });
+                }
+                return Err(ApiError::NotFound("delivery not found".to_owned()));
+            };
             let change = Change::none()
                 .noting("delivery_id", delivery.id)
                 .noting("message_id", delivery.message_id.clone());

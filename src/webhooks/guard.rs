@@ -81,7 +81,21 @@ fn public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let seg = ip.segments();
+    let first = seg[0];
+    // Addresses that carry an IPv4 address a gateway may reach: NAT64
+    // (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) and the deprecated
+    // IPv4-compatible ::a.b.c.d, judged by the IPv4 address inside.
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded = match seg {
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] | [0, 0, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
+        _ => None,
+    };
+    if (first == 0x64 && seg[1] == 0xff9b && seg[2] == 1) || embedded.is_some_and(|a| !public_v4(a))
+    {
+        return false;
+    }
     !(ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
@@ -113,6 +127,10 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
+            "64:ff9b::a00:5",
+            "64:ff9b:1::1",
+            "2002:a00:1::1",
+            "::10.0.0.1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }

@@ -209,12 +209,22 @@ pub async fn enqueue(conn: &mut Conn, event: &Event, at: NaiveDateTime) -> Query
     Ok(rows.len())
 }
 
-/// Whether any delivery is due at `at` (a cheap read before a claim).
+/// Whether any delivery of an enabled endpoint is due and unleased at
+/// `at` (a cheap read before a claim).
 pub async fn any_due(conn: &mut Conn, at: NaiveDateTime) -> QueryResult<bool> {
     let found: Option<i64> = run!(conn, c => {
+        let enabled = webhooks::table
+            .filter(webhooks::enabled.eq(true))
+            .select(webhooks::id);
         webhook_deliveries::table
             .filter(webhook_deliveries::status.eq(PENDING))
             .filter(webhook_deliveries::next_attempt_at.le(at))
+            .filter(
+                webhook_deliveries::locked_until
+                    .is_null()
+                    .or(webhook_deliveries::locked_until.le(at)),
+            )
+            .filter(webhook_deliveries::webhook_id.eq_any(enabled))
             .select(webhook_deliveries::id)
             .first(c)
             .await
@@ -282,7 +292,20 @@ pub struct Attempt {
     pub latency_ms: i32,
 }
 
-/// Records a successful attempt (if the lease is still ours).
+/// The delivery as this worker claimed it: still pending, and not claimed
+/// again since (the claim counts the attempt, so a later claim changed
+/// `attempts`).
+macro_rules! still_ours {
+    ($d:expr) => {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq($d.id))
+            .filter(webhook_deliveries::status.eq(PENDING))
+            .filter(webhook_deliveries::attempts.eq($d.attempts))
+    };
+}
+
+/// Records a successful attempt; false when the lease was lost meanwhile
+/// (another worker claimed the delivery, or it was redelivered).
 pub async fn mark_delivered(
     conn: &mut Conn,
     d: &Delivery,
@@ -290,11 +313,7 @@ pub async fn mark_delivered(
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = run!(conn, c => {
-        diesel::update(
-            webhook_deliveries::table
-                .filter(webhook_deliveries::id.eq(d.id))
-                .filter(webhook_deliveries::status.eq(PENDING)),
-        )
+        diesel::update(still_ours!(d))
         .set((
             webhook_deliveries::status.eq(DELIVERED),
             webhook_deliveries::delivered_at.eq(at),
@@ -310,7 +329,7 @@ pub async fn mark_delivered(
 }
 
 /// Records a failed attempt: retried at `retry_at`, or given up when
-/// `None`.
+/// `None`; false when the lease was lost meanwhile.
 pub async fn mark_failed(
     conn: &mut Conn,
     d: &Delivery,
@@ -322,11 +341,7 @@ pub async fn mark_failed(
         None => (FAILED, d.next_attempt_at),
     };
     let n = run!(conn, c => {
-        diesel::update(
-            webhook_deliveries::table
-                .filter(webhook_deliveries::id.eq(d.id))
-                .filter(webhook_deliveries::status.eq(PENDING)),
-        )
+        diesel::update(still_ours!(d))
         .set((
             webhook_deliveries::status.eq(status),
             webhook_deliveries::next_attempt_at.eq(next),
@@ -386,6 +401,20 @@ pub async fn note_failure(
     Ok(n > 0)
 }
 
+/// Whether endpoint `webhook_id` has delivery `id`.
+pub async fn exists(conn: &mut Conn, webhook_id: i64, id: i64) -> QueryResult<bool> {
+    let found: Option<i64> = run!(conn, c => {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+            .select(webhook_deliveries::id)
+            .first(c)
+            .await
+            .optional()
+    })?;
+    Ok(found.is_some())
+}
+
 /// A page of an endpoint's deliveries, newest first, and the total.
 pub async fn deliveries(
     conn: &mut Conn,
@@ -409,7 +438,9 @@ pub async fn deliveries(
 }
 
 /// Sends a delivery again soon, with its message id (receivers
-/// deduplicate on it): pending, due now, attempts counted afresh.
+/// deduplicate on it): pending, due now, attempts counted afresh. None
+/// when there is no such delivery or a worker is sending it right now
+/// (see [`exists`]).
 pub async fn redeliver(
     conn: &mut Conn,
     webhook_id: i64,
@@ -420,7 +451,13 @@ pub async fn redeliver(
         diesel::update(
             webhook_deliveries::table
                 .filter(webhook_deliveries::id.eq(id))
-                .filter(webhook_deliveries::webhook_id.eq(webhook_id)),
+                .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+                // Not while a worker is sending it.
+                .filter(
+                    webhook_deliveries::locked_until
+                        .is_null()
+                        .or(webhook_deliveries::locked_until.le(at)),
+                ),
         )
         .set((
             webhook_deliveries::status.eq(PENDING),

@@ -67,10 +67,18 @@ pub async fn create(
     auth: Credentials,
     body: Valid<CreateWebhookRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (mut conn, caller) = state.open_writer(auth).await?;
+    // The URL's host is looked up with no connection held (on SQLite, the
+    // writer's would wait for DNS): one unit of work checks the caller,
+    // another writes.
+    let caller = {
+        let (_conn, caller) = state.open_reader(auth).await?;
+        policy::require_admin(&caller)?;
+        caller
+    };
     let admin = policy::require_admin(&caller)?;
     let body = body.into_inner()?;
     let url = checked_url(&state, body.url.as_str()).await?;
+    let mut conn = state.db.writer().await?;
     let at = now();
     let new = NewWebhook {
         url,
@@ -152,13 +160,17 @@ pub async fn update(
     body: Valid<UpdateWebhookRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&path, "webhook")?;
-    let (mut conn, caller) = state.open_writer(auth).await?;
-    policy::require_admin(&caller)?;
+    let caller = {
+        let (_conn, caller) = state.open_reader(auth).await?;
+        policy::require_admin(&caller)?;
+        caller
+    };
     let body = body.into_inner()?;
     let url = match &body.url {
         Some(url) => Some(checked_url(&state, url.as_str()).await?),
         None => None,
     };
+    let mut conn = state.db.writer().await?;
     let enabling = body.enabled == Some(true);
     let changes = WebhookChanges {
         url,
@@ -212,7 +224,9 @@ pub async fn delete(
     policy::require_admin(&caller)?;
     conn.transaction(async |conn| {
         let webhook = model::find(conn, id).await?.or_not_found("webhook")?;
-        model::delete(conn, id).await?;
+        if !model::delete(conn, id).await? {
+            return Err(ApiError::NotFound("webhook not found".to_owned()));
+        }
         Auditor::new(&req, &caller)
             .record(
                 conn,

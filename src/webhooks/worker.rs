@@ -55,7 +55,7 @@ async fn round(db: &Db, settings: &WebhookSettings) -> Result<usize, String> {
         }
     }
     let (due, endpoints) = {
-        let mut conn = db.writer().await.map_err(|e| e.to_string())?;
+        let mut conn = db.background_writer().await.map_err(|e| e.to_string())?;
         let due = model::claim_due(&mut conn, at, lease, settings.concurrency as i64)
             .await
             .map_err(|e| e.to_string())?;
@@ -73,7 +73,7 @@ async fn round(db: &Db, settings: &WebhookSettings) -> Result<usize, String> {
         Some(async move { (d, endpoint, send(d, endpoint, settings).await) })
     });
     let outcomes = join_all(sends).await;
-    let mut conn = db.writer().await.map_err(|e| e.to_string())?;
+    let mut conn = db.background_writer().await.map_err(|e| e.to_string())?;
     for (delivery, endpoint, attempt) in &outcomes {
         record(&mut conn, settings, delivery, endpoint, attempt)
             .await
@@ -97,6 +97,8 @@ async fn send(d: &Delivery, w: &Webhook, settings: &WebhookSettings) -> Attempt 
     };
     let client = match http_client::Client::builder()
         .redirect(http_client::redirect::Policy::none())
+        // A proxy would resolve the host itself, past the address checked.
+        .no_proxy()
         .timeout(settings.timeout)
         .resolve(&target.host, target.addr)
         .build()
@@ -162,12 +164,17 @@ async fn record(
     let at = now();
     conn.transaction(async |conn| {
         if attempt.error.is_none() {
-            model::mark_delivered(conn, d, attempt, at).await?;
-            return model::clear_failing(conn, w.id).await;
+            if model::mark_delivered(conn, d, attempt, at).await? {
+                model::clear_failing(conn, w.id).await?;
+            }
+            return Ok(());
         }
         let retry_at =
             (d.attempts < settings.max_attempts).then(|| at + backoff(settings, d.attempts));
-        model::mark_failed(conn, d, attempt, retry_at).await?;
+        if !model::mark_failed(conn, d, attempt, retry_at).await? {
+            // Claimed again meanwhile: the newer attempt's outcome counts.
+            return Ok(());
+        }
         let cutoff = at - Span::from_std(settings.disable_after).unwrap_or_default();
         let reason = "disabled after failing for longer than WEBHOOK_DISABLE_AFTER_SECS";
         if model::note_failure(conn, w.id, at, cutoff, reason).await? {

@@ -28,7 +28,8 @@ both_backends_with!(
         ("COMMENT_MIN_FILL_SECS", "0")
     ],
     each_event_arrives_once_and_signed,
-    a_receiver_that_is_down_gets_the_retries
+    a_receiver_that_is_down_gets_the_retries,
+    racing_writes_announce_once
 );
 both_backends_with!(
     [
@@ -631,4 +632,83 @@ async fn two_instances_send_each_event_once() {
     assert_eq!(ids.len(), expected, "no event lost");
     assert_eq!(got.len(), expected, "no event sent twice");
     verify_with_python(&secret, &got);
+}
+
+/// Decisions that race announce once: two moderators approving one
+/// comment at the same moment (10 rounds), and a scheduled article whose
+/// time comes while it is in the trash, restored afterwards (the tick
+/// announces it, the restore does not).
+async fn racing_writes_announce_once(app: TestApp) {
+    let receiver = receiver_on(0).await;
+    register(
+        &app,
+        &receiver.url,
+        &["comment.approved", "article.published"],
+    )
+    .await;
+    let author = fixtures::author(&app, "Race Desk").await;
+    let article = fixtures::published(&app, &author["id"], "Crowded harbour", &[]).await;
+    let mut comments = Vec::new();
+    for round in 0..10 {
+        let id = fixtures::stored_comment(
+            &app,
+            article["id"].as_i64().unwrap(),
+            None,
+            "Reader",
+            &format!("Comment {round}"),
+            "pending",
+        )
+        .await;
+        let approve = || async {
+            app.admin(Method::PATCH, &format!("/api/v1/comments/{id}"))
+                .json(&json!({ "status": "approved" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let (a, b) = tokio::join!(approve(), approve());
+        assert_eq!((a, b), (200, 200), "round {round}");
+        comments.push(id);
+    }
+    let scheduled = fixtures::draft(&app, &author["id"], "Night tide", &[]).await;
+    let path = format!("/api/v1/articles/{}", scheduled["id"]);
+    let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(800)).to_rfc3339();
+    let (status, _) = app
+        .admin_json(
+            Method::POST,
+            &format!("{path}/publish"),
+            json!({ "publish_at": soon }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let res = app.admin(Method::DELETE, &path).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, restored) = app
+        .admin_json(Method::POST, &format!("{path}/restore"), json!(null))
+        .await;
+    assert_eq!((status, &restored["status"]), (200, &json!("published")));
+    // The article published at the start, 10 approvals, the scheduled one.
+    let got = receiver.wait_for(12).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got_after = receiver.received();
+    assert_eq!(got.len(), got_after.len(), "nothing more after the tick");
+    let bodies: Vec<Value> = got_after
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    for id in &comments {
+        let n = bodies
+            .iter()
+            .filter(|b| b["type"] == "comment.approved" && b["data"]["id"] == *id)
+            .count();
+        assert_eq!(n, 1, "comment {id} announced {n} times");
+    }
+    let published = bodies
+        .iter()
+        .filter(|b| b["type"] == "article.published" && b["data"]["id"] == scheduled["id"])
+        .count();
+    assert_eq!(published, 1, "the scheduled article is announced once");
 }
