@@ -85,6 +85,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(media::routes::update)
         .service(media::routes::delete)
         .service(audit::routes::list)
+        .service(crate::articles::preview::preview)
         .service(webhooks::routes::list)
         .service(webhooks::routes::create)
         .service(webhooks::routes::get)

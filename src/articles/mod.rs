@@ -11,6 +11,7 @@ pub mod listing;
 pub mod model;
 pub mod params;
 pub mod present;
+pub mod preview;
 pub mod retention;
 pub mod revision_dto;
 pub mod revision_routes;

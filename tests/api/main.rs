@@ -31,6 +31,7 @@ mod metrics;
 mod migration_backfill;
 mod openapi_drift;
 mod pagination;
+mod preview;
 mod problems;
 mod query_plans;
 mod races;
