@@ -20,7 +20,6 @@ use crate::error::{ApiResult, OrNotFound};
 use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
-use crate::webhooks::event::is_live;
 use crate::webhooks::{self, Event, EventType};
 
 /// Submit a draft for review (draft → in_review). The article's writer or
@@ -154,7 +153,7 @@ async fn apply(
             )
             .await?;
         let event = match action {
-            Action::Publish if is_live(&updated, now) => Some(EventType::ArticlePublished),
+            Action::Publish if updated.is_live(now) => Some(EventType::ArticlePublished),
             Action::Unpublish | Action::Archive if from == Status::Published => {
                 Some(EventType::ArticleUnpublished)
             }

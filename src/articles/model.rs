@@ -67,6 +67,13 @@ pub struct Article {
 }
 
 impl Article {
+    /// Whether readers see it at `at`: published (or scheduled whose time
+    /// has come) and not in the trash.
+    pub fn is_live(&self, at: NaiveDateTime) -> bool {
+        self.trashed_at.is_none()
+            && self.status.effective(self.published_at, at) == Status::Published
+    }
+
     /// The excerpt readers see: the author's, else the body's first
     /// paragraph (derived on write; derived here for rows written before
     /// it was stored, when their body is loaded).

@@ -27,7 +27,6 @@ use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::{parse_id, IdOrSlug};
 use crate::http::{fresh, PageParams};
 use crate::state::AppState;
-use crate::webhooks::event::is_live;
 use crate::webhooks::{self, Event, EventType};
 
 /// An article's revisions, newest first, without bodies. Editors see any
@@ -164,7 +163,7 @@ pub async fn restore(
                 .noting("restored_version", version),
             )
             .await?;
-        if is_live(&updated, crate::db::time::now()) {
+        if updated.is_live(crate::db::time::now()) {
             webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
         }
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await

@@ -204,8 +204,7 @@ pub async fn visible_article(
     let article = model::find(conn, key, (!preview).then_some(now))
         .await?
         .or_not_found("article")?;
-    let public = article.status.effective(article.published_at, now) == Status::Published;
-    if !public && !policy::can_preview_article(caller, article.author_id) {
+    if !article.is_live(now) && !policy::can_preview_article(caller, article.author_id) {
         return Err(ApiError::NotFound("article not found".to_owned()));
     }
     Ok(article)

@@ -32,7 +32,6 @@ use crate::http::caching::{check_if_match, IfMatch, Visibility};
 use crate::http::no_content;
 use crate::http::params::IdOrSlug;
 use crate::state::AppState;
-use crate::webhooks::event::is_live;
 use crate::webhooks::{self, Event, EventType};
 
 /// Query of `DELETE /api/v1/articles/{id_or_slug}`.
@@ -171,7 +170,7 @@ pub async fn restore(
             )
             .await?;
         // A scheduled one whose time came is announced by the tick.
-        if restored.status == Status::Published && is_live(&restored, now()) {
+        if restored.status == Status::Published && restored.is_live(now()) {
             webhooks::announce(conn, Event::article(EventType::ArticlePublished, &restored))
                 .await?;
         }

@@ -25,7 +25,6 @@ use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
-use crate::webhooks::event::is_live;
 use crate::webhooks::{self, Event, EventType};
 
 /// Create a draft article. The slug comes from the title unless given;
@@ -196,7 +195,7 @@ pub async fn update(
                 audited::change(&article, &updated, tags),
             )
             .await?;
-        if is_live(&updated, now()) {
+        if updated.is_live(now()) {
             webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
         }
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await

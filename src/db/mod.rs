@@ -135,11 +135,10 @@ impl Db {
     /// PostgreSQL any pooled connection.
     pub async fn writer(&self) -> ApiResult<Conn> {
         self.checkouts.fetch_add(1, Ordering::Relaxed);
-        let conn = match &self.pools {
-            Pools::Pg(pool) => Conn::pg(pool.get().await?),
-            Pools::Sqlite { writer, .. } => Conn::sqlite(writer.get().await?),
-        };
-        Ok(conn.counting_release(&self.writes))
+        Ok(self
+            .background_writer()
+            .await?
+            .counting_release(&self.writes))
     }
 
     /// The writer's connection for background work (webhook deliveries,

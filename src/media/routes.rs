@@ -23,7 +23,6 @@ use crate::http::params::parse_id;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
-use crate::webhooks::event::is_live;
 use crate::webhooks::{self, Event, EventType};
 
 /// Upload an image (authors, editors, admins). The file is recognised by
@@ -329,7 +328,7 @@ pub async fn delete(
             }
             let detached = model::delete(conn, id, now(), staff.user_id).await?;
             // Live articles that lost their lead image changed for readers.
-            for article in detached.iter().filter(|a| is_live(a, now())) {
+            for article in detached.iter().filter(|a| a.is_live(now())) {
                 let event = Event::article(EventType::ArticleUpdated, article);
                 webhooks::announce(conn, event).await?;
             }

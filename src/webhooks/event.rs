@@ -1,7 +1,6 @@
 //! What webhooks announce: the [`EventType`]s and their payloads, in the
 //! Standard Webhooks shape `{"type", "timestamp", "data"}`.
 
-use chrono::NaiveDateTime;
 use diesel::deserialize::FromSqlRow;
 use diesel::expression::AsExpression;
 use serde::{Deserialize, Serialize};
@@ -132,13 +131,6 @@ impl Event {
         data["id"] = json!(item.id);
         Self::new(EventType::MediaUpdated, data)
     }
-}
-
-/// Whether an article is live at `at` (what readers see).
-pub fn is_live(article: &Article, at: NaiveDateTime) -> bool {
-    article.trashed_at.is_none()
-        && article.status.effective(article.published_at, at)
-            == crate::articles::workflow::Status::Published
 }
 
 #[cfg(test)]

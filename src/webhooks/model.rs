@@ -209,22 +209,37 @@ pub async fn enqueue(conn: &mut Conn, event: &Event, at: NaiveDateTime) -> Query
     Ok(rows.len())
 }
 
+/// No worker holds a lease on the delivery at `at`.
+macro_rules! unleased {
+    ($at:expr) => {
+        webhook_deliveries::locked_until
+            .is_null()
+            .or(webhook_deliveries::locked_until.le($at))
+    };
+}
+
+/// Deliveries of enabled endpoints that are due and unleased at `at`.
+macro_rules! due {
+    ($at:expr) => {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(PENDING))
+            .filter(webhook_deliveries::next_attempt_at.le($at))
+            .filter(unleased!($at))
+            .filter(
+                webhook_deliveries::webhook_id.eq_any(
+                    webhooks::table
+                        .filter(webhooks::enabled.eq(true))
+                        .select(webhooks::id),
+                ),
+            )
+    };
+}
+
 /// Whether any delivery of an enabled endpoint is due and unleased at
 /// `at` (a cheap read before a claim).
 pub async fn any_due(conn: &mut Conn, at: NaiveDateTime) -> QueryResult<bool> {
     let found: Option<i64> = run!(conn, c => {
-        let enabled = webhooks::table
-            .filter(webhooks::enabled.eq(true))
-            .select(webhooks::id);
-        webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq(PENDING))
-            .filter(webhook_deliveries::next_attempt_at.le(at))
-            .filter(
-                webhook_deliveries::locked_until
-                    .is_null()
-                    .or(webhook_deliveries::locked_until.le(at)),
-            )
-            .filter(webhook_deliveries::webhook_id.eq_any(enabled))
+        due!(at)
             .select(webhook_deliveries::id)
             .first(c)
             .await
@@ -245,18 +260,7 @@ pub async fn claim_due(
     limit: i64,
 ) -> QueryResult<Vec<Delivery>> {
     conn.transaction(async |conn| {
-        let enabled = webhooks::table
-            .filter(webhooks::enabled.eq(true))
-            .select(webhooks::id);
-        let due = webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq(PENDING))
-            .filter(webhook_deliveries::next_attempt_at.le(at))
-            .filter(
-                webhook_deliveries::locked_until
-                    .is_null()
-                    .or(webhook_deliveries::locked_until.le(at)),
-            )
-            .filter(webhook_deliveries::webhook_id.eq_any(enabled))
+        let due = due!(at)
             .order_by((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
             .select(webhook_deliveries::id)
             .limit(limit);
@@ -453,11 +457,7 @@ pub async fn redeliver(
                 .filter(webhook_deliveries::id.eq(id))
                 .filter(webhook_deliveries::webhook_id.eq(webhook_id))
                 // Not while a worker is sending it.
-                .filter(
-                    webhook_deliveries::locked_until
-                        .is_null()
-                        .or(webhook_deliveries::locked_until.le(at)),
-                ),
+                .filter(unleased!(at)),
         )
         .set((
             webhook_deliveries::status.eq(PENDING),

@@ -75,7 +75,7 @@ pub async fn create(
         policy::require_admin(&caller)?;
         caller
     };
-    let admin = policy::require_admin(&caller)?;
+    let created_by = caller.staff().and_then(|staff| staff.user_id);
     let body = body.into_inner()?;
     let url = checked_url(&state, body.url.as_str()).await?;
     let mut conn = state.db.writer().await?;
@@ -86,7 +86,7 @@ pub async fn create(
         events: events_json(&body.events),
         secret: signing::new_secret(),
         enabled: body.enabled.unwrap_or(true),
-        created_by: admin.user_id,
+        created_by,
         created_at: at,
         updated_at: at,
     };
