@@ -21,6 +21,7 @@ both_backends_with!(
     security_events_are_recorded,
     an_event_and_its_change_commit_together,
     the_log_is_filtered_paginated_and_for_admins_only,
+    racing_deletes_leave_one_event,
 );
 
 /// Sends scripted requests, each with its own request id, and remembers
@@ -716,4 +717,36 @@ async fn the_log_is_filtered_paginated_and_for_admins_only(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 401, "unauthorized").await;
+}
+
+/// Two deletes of one tag at once, 20 rounds: one answers 204 and records
+/// `tag.delete`, the other answers 404 and records nothing.
+async fn racing_deletes_leave_one_event(app: TestApp) {
+    for round in 0..20 {
+        let tag = fixtures::tag(&app, &format!("Racing {round}")).await;
+        let path = format!("/api/v1/tags/{}", tag["id"]);
+        let delete = || async {
+            app.admin(Method::DELETE, &path)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let (a, b) = tokio::join!(delete(), delete());
+        let mut pair = [a, b];
+        pair.sort_unstable();
+        assert_eq!(pair, [204, 404], "round {round}");
+        let (_, events) = app
+            .admin_get(&format!(
+                "/api/v1/audit?target=tag:{}&action=tag.delete",
+                tag["id"]
+            ))
+            .await;
+        assert_eq!(
+            events["data"].as_array().unwrap().len(),
+            1,
+            "round {round}: {events}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! implementation, tools/webhooks/verify.py); a receiver that is down gets
 //! the retries; sustained failure disables the endpoint; private addresses
 //! are refused at registration and at delivery; two instances sharing one
-//! PostgreSQL send each event once.
+//! database send each event once.
 
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::fixtures;
-use crate::harness::{assert_problem, both_backends_with, send_json, Backend, TestApp};
+use crate::harness::{assert_problem, both_backends_with, send_json, TestApp};
 use crate::media_files as files;
 
 // Fast delivery for tests; private addresses allowed for the local receiver.
@@ -40,6 +40,15 @@ both_backends_with!(
         ("WEBHOOK_MAX_ATTEMPTS", "10")
     ],
     sustained_failure_disables_the_endpoint
+);
+both_backends_with!(
+    [
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("WEBHOOK_POLL_MS", "50"),
+        ("WEBHOOK_CONCURRENCY", "2"),
+        ("SCHEDULER_INTERVAL_SECS", "1")
+    ],
+    two_instances_send_each_event_once
 );
 both_backends_with!(
     [("WEBHOOK_POLL_MS", "100")],
@@ -591,16 +600,10 @@ async fn endpoints_are_for_admins_and_keep_their_secret(app: TestApp) {
     assert_eq!(status, 404);
 }
 
-/// Two instances on one PostgreSQL, both delivering: every event arrives,
-/// once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_send_each_event_once() {
-    let env = [
-        ("WEBHOOK_ALLOW_PRIVATE", "true"),
-        ("WEBHOOK_POLL_MS", "50"),
-        ("WEBHOOK_CONCURRENCY", "2"),
-    ];
-    let app = TestApp::spawn_with(Backend::Postgres, &env).await;
+/// Two instances on one database, both delivering and both running the
+/// publication tick: every event arrives once, and each scheduled article
+/// is marked published, audited and announced once.
+async fn two_instances_send_each_event_once(app: TestApp) {
     let second = app.another_instance(&[]).await;
     let receiver = receiver_on(0).await;
     let (_, secret) = register(
@@ -611,6 +614,8 @@ async fn two_instances_send_each_event_once() {
     .await;
     let author = fixtures::author(&app, "Busy Desk").await;
     let mut expected = 0;
+    let mut scheduled = Vec::new();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
     for i in 0..12 {
         let writer = if i % 2 == 0 { &app } else { &second };
         let article =
@@ -624,16 +629,50 @@ async fn two_instances_send_each_event_once() {
             .await;
         assert_eq!(status, 200);
         expected += 2;
+        if i % 2 == 0 {
+            let draft = fixtures::draft(writer, &author["id"], &format!("Later {i}"), &[]).await;
+            let (status, body) = writer
+                .admin_json(
+                    Method::POST,
+                    &format!("/api/v1/articles/{}/publish", draft["id"]),
+                    json!({ "publish_at": soon }),
+                )
+                .await;
+            assert_eq!((status, body["status"].as_str()), (200, Some("scheduled")));
+            scheduled.push(draft["id"].clone());
+            expected += 1;
+        }
     }
     let got = receiver.wait_for(expected).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = [got, receiver.received()]
+        .into_iter()
+        .max_by_key(Vec::len)
+        .unwrap();
     let mut ids: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), expected, "no event lost");
     assert_eq!(got.len(), expected, "no event sent twice");
     verify_with_python(&secret, &got);
+    for id in &scheduled {
+        let announced = got
+            .iter()
+            .map(|r| serde_json::from_str::<Value>(&r.body).unwrap())
+            .filter(|b| b["type"] == "article.published" && b["data"]["id"] == *id)
+            .count();
+        assert_eq!(
+            announced, 1,
+            "scheduled article {id} announced {announced} times"
+        );
+        let (_, events) = app
+            .admin_get(&format!(
+                "/api/v1/audit?target=article:{id}&action=article.publish&actor=system"
+            ))
+            .await;
+        assert_eq!(events["data"].as_array().unwrap().len(), 1, "{events}");
+    }
 }
-
 /// Decisions that race announce once: two moderators approving one
 /// comment at the same moment (10 rounds), and a scheduled article whose
 /// time comes while it is in the trash, restored afterwards (the tick
