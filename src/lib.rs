@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod db;
 
+pub mod admin;
 pub mod api_docs;
 pub mod api_keys;
 pub mod articles;

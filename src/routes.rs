@@ -100,8 +100,9 @@ pub fn api(cfg: &mut ServiceConfig) {
 
 /// After [`api`]: every documented path answers the methods it lacks with
 /// 405 and the `Allow` header; then `/metrics` (operators' only, outside
-/// the API document) and the documentation UI (last, since
-/// `/docs/{path:.*}` is a regex match API requests should not pay for).
+/// the API document), the web admin and the documentation UI (last, since
+/// `/admin/{path:.*}` and `/docs/{path:.*}` are regex matches API requests
+/// should not pay for).
 pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     for (path, allow) in allowed_methods() {
         cfg.service(web::resource(path.as_str()).default_service(not_allowed(allow)));
@@ -109,6 +110,16 @@ pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/metrics")
             .get(crate::metrics::serve)
+            .default_service(not_allowed("GET")),
+    );
+    cfg.service(
+        web::resource("/admin")
+            .get(crate::admin::redirect)
+            .default_service(not_allowed("GET")),
+    )
+    .service(
+        web::resource("/admin/{path:.*}")
+            .get(crate::admin::file)
             .default_service(not_allowed("GET")),
     );
     cfg.service(

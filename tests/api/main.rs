@@ -7,6 +7,7 @@ mod media_files;
 mod moderation;
 mod s3;
 
+mod admin_ui;
 mod architecture_doc;
 mod articles;
 mod audit;

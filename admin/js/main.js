@@ -1,0 +1,105 @@
+// Start-up: restore the session, draw the frame, route to screens.
+
+import { whenSignedOut } from './api.js';
+import { h, fill, announce } from './dom.js';
+import * as router from './router.js';
+import * as session from './session.js';
+import { loginView } from './views/login.js';
+import { articlesView } from './views/articles.js';
+import { editorView } from './views/editor.js';
+import { commentsView } from './views/comments.js';
+import { authorsView, tagsView } from './views/taxonomy.js';
+import { usersView } from './views/users.js';
+import { apiKeysView } from './views/api_keys.js';
+
+const main = document.getElementById('main');
+const top = document.getElementById('top');
+
+router.route('/articles', articlesView);
+router.route('/articles/new', editorView);
+router.route('/articles/:id', editorView);
+router.route('/comments', commentsView);
+router.route('/authors', authorsView);
+router.route('/tags', tagsView);
+router.route('/users', usersView);
+router.route('/api-keys', apiKeysView);
+
+/** The navigation, by role. */
+function links() {
+  return [
+    ['/articles', 'Articles', true],
+    ['/comments', 'Comments', session.atLeast('editor')],
+    ['/authors', 'Authors', true],
+    ['/tags', 'Tags', true],
+    ['/users', 'Users', session.atLeast('admin')],
+    ['/api-keys', 'API keys', session.atLeast('admin')],
+  ].filter(([, , shown]) => shown);
+}
+
+function drawFrame() {
+  const user = session.user;
+  fill(top,
+    h('a', { class: 'brand', href: '#/articles' }, 'CMS admin'),
+    h('nav', { 'aria-label': 'Main' },
+      h('ul', {}, links().map(([path, label]) => h('li', {}, h('a', { href: `#${path}`, 'data-path': path }, label))))),
+    h('div', { class: 'who' },
+      h('span', { class: 'me' }, user.email, ' ', h('span', { class: 'role' }, user.role)),
+      h('button', { type: 'button', class: 'quiet', onclick: signOut }, 'Sign out')));
+  top.hidden = false;
+}
+
+function markCurrentLink() {
+  const path = location.hash.replace(/^#/, '').split('?')[0] || '/articles';
+  for (const a of top.querySelectorAll('nav a')) {
+    const here = path === a.dataset.path || path.startsWith(`${a.dataset.path}/`);
+    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+async function show(view, params) {
+  if (!session.user) return;
+  markCurrentLink();
+  main.replaceChildren();
+  if (!view) {
+    fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/articles' }, 'Back to the articles')));
+  } else {
+    try {
+      await view(main, params);
+    } catch (error) {
+      fill(main, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error.message));
+    }
+  }
+  const heading = main.querySelector('h1');
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  document.title = `${heading ? heading.textContent : 'CMS'} · CMS admin`;
+}
+
+async function signOut() {
+  if (!router.mayLeave()) return;
+  router.setLeaveGuard(null);
+  try { await session.signOut(); } catch { /* the session is gone either way */ }
+  showLogin('You are signed out.');
+}
+
+function showLogin(message) {
+  top.hidden = true;
+  top.replaceChildren();
+  document.title = 'Sign in · CMS admin';
+  loginView(main, { message, onSignedIn: enter });
+}
+
+let started = false;
+function enter() {
+  drawFrame();
+  if (started) router.dispatch(); else { started = true; router.start(show); }
+}
+
+whenSignedOut(() => {
+  if (!session.user) return;
+  session.forget();
+  announce('Your session has ended. Please sign in again.', 'error');
+  showLogin('Your session has ended. Please sign in again; unsaved text is kept in this browser.');
+});
+
+const user = await session.restore();
+if (user) enter(); else showLogin();

@@ -1,0 +1,45 @@
+// API keys (admins only): read-only keys for frontends and previews; the
+// secret is shown once, right after creation.
+
+import { h, fill, when } from '../dom.js';
+import * as session from '../session.js';
+import { crudScreen } from './crud.js';
+
+export function apiKeysView(main) {
+  return crudScreen(main, {
+    title: 'API keys', noun: 'API key', path: '/api-keys',
+    label: (k) => k.name,
+    canWrite: session.atLeast('admin'),
+    canEdit: false,
+    deleteVerb: 'Revoke', deletedWord: 'revoked',
+    columns: [
+      ['Name', (k) => k.name],
+      ['Scope', (k) => k.scope],
+      ['Starts with', (k) => h('code', {}, k.prefix)],
+      ['Expires', (k) => when(k.expires_at)],
+      ['Last used', (k) => when(k.last_used_at)],
+    ],
+    fields: () => [
+      { name: 'name', label: 'Name', required: true, hint: 'What the key is for, e.g. “Website frontend”.' },
+      { name: 'scope', label: 'Scope', type: 'select', value: 'read',
+        options: [['read', 'read: published content'], ['preview', 'preview: also unpublished articles']] },
+      { name: 'expires_at', label: `Expires (${Intl.DateTimeFormat().resolvedOptions().timeZone})`, type: 'datetime-local', hint: 'Never when left empty.' },
+    ],
+    body: (v) => ({
+      name: v.name,
+      scope: v.scope,
+      ...(v.expires_at ? { expires_at: new Date(v.expires_at).toISOString() } : {}),
+    }),
+    created: (key, box) => {
+      const code = h('code', { class: 'secret', tabindex: '0' }, key.secret);
+      fill(box, h('section', { class: 'notice secret-box', role: 'alert', 'aria-labelledby': 'secret-heading' },
+        h('h2', { id: 'secret-heading' }, `The secret of “${key.name}”`),
+        h('p', {}, 'Copy it now: it cannot be shown again.'),
+        code,
+        h('button', { type: 'button', onclick: async (e) => {
+          try { await navigator.clipboard.writeText(key.secret); e.target.textContent = 'Copied'; } catch { e.target.textContent = 'Select and copy it by hand'; }
+        } }, 'Copy')));
+      code.focus();
+    },
+  });
+}

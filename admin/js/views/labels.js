@@ -1,0 +1,19 @@
+// Words shown for the API's values.
+
+export const STATUS_LABELS = {
+  draft: 'Drafts',
+  in_review: 'In review',
+  scheduled: 'Scheduled',
+  published: 'Published',
+  archived: 'Archived',
+  trashed: 'Trash',
+};
+
+export const STATUS_NAMES = {
+  draft: 'Draft',
+  in_review: 'In review',
+  scheduled: 'Scheduled',
+  published: 'Published',
+  archived: 'Archived',
+  trashed: 'In the trash',
+};
