@@ -14,14 +14,35 @@ pub struct LoginRequest {
     pub email: NonBlank<254>,
     /// Password.
     pub password: Password<1>,
+    /// Where the refresh token goes. `body` (the default): in the answer's
+    /// `refresh_token`. `cookie`, for a browser app served from this
+    /// server's origin: in an `HttpOnly` cookie `cms_refresh` (`Secure`,
+    /// `SameSite=Strict`, `Path=/api/v1/auth`, `Max-Age` = the refresh
+    /// token's lifetime), which only the refresh and logout endpoints
+    /// receive; the answer then has no `refresh_token`.
+    #[serde(default)]
+    pub refresh_mode: RefreshMode,
 }
 
-/// Body of `POST /api/v1/auth/refresh` (and optionally of logout).
+/// How a login hands out its refresh token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshMode {
+    /// In the JSON answer (`refresh_token`).
+    #[default]
+    Body,
+    /// In the `cms_refresh` cookie, never in the JSON.
+    Cookie,
+}
+
+/// Body of `POST /api/v1/auth/refresh`; may be left out (or be `null` or
+/// `{}`) when the refresh token is in the `cms_refresh` cookie.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    /// The refresh token from the last login or refresh.
-    pub refresh_token: NonBlank<200>,
+    /// The refresh token from the last login or refresh. Leave it out to
+    /// use the `cms_refresh` cookie (cookie mode) instead.
+    pub refresh_token: Option<NonBlank<200>>,
 }
 
 /// Body of `POST /api/v1/me/password`.
@@ -45,6 +66,9 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: u64,
-    /// Opaque single-use token for `POST /api/v1/auth/refresh`.
-    pub refresh_token: String,
+    /// Opaque single-use token for `POST /api/v1/auth/refresh`. Absent in
+    /// cookie mode: the token is then in the `cms_refresh` cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub refresh_token: Option<String>,
 }

@@ -5,6 +5,7 @@
 //! [`policy`] holds every permission rule, so handlers only ask it.
 
 pub mod caller;
+pub mod cookie;
 pub mod dto;
 pub mod jwt;
 pub mod password;

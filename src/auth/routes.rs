@@ -5,11 +5,11 @@
 //! otherwise drain the pool), so these handlers use one connection before
 //! the hash and one after.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 
-use super::dto::{ChangePasswordRequest, LoginRequest, RefreshRequest, TokenResponse};
+use super::dto::{ChangePasswordRequest, LoginRequest, RefreshMode, RefreshRequest, TokenResponse};
 use super::sessions::{self, Rotation};
-use super::{jwt, password, policy, Caller, Credentials};
+use super::{cookie, jwt, password, policy, Caller, Credentials};
 use crate::api_docs::responses::{Forbidden, JsonBody, TooManyRequests, Unauthorized, Unavailable};
 use crate::audit::{Action, Auditor, Change};
 use crate::config::Config;
@@ -27,12 +27,20 @@ use crate::users::{dto::UserResponse, model as users};
 /// Unknown email and wrong password get the same answer (401) in similar
 /// time. Failures are throttled per account and per client IP (429 +
 /// `Retry-After`).
+///
+/// **Cookie mode** (`"refresh_mode": "cookie"`), for a browser app served
+/// from this server's origin: the answer has no `refresh_token`; it sets the
+/// cookie `cms_refresh=<token>; HttpOnly; Secure; SameSite=Strict;
+/// Path=/api/v1/auth; Max-Age=<REFRESH_TOKEN_TTL_DAYS in seconds>` instead.
+/// Keep the access token in memory only; after a reload, get a new one
+/// from `POST /api/v1/auth/refresh` with an empty body.
 #[utoipa::path(
     tag = "auth", operation_id = "create_token",
     request_body = LoginRequest,
     security(()),
     responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 200, description = "Signed in", body = TokenResponse,
+         headers(("Set-Cookie" = String, description = "Cookie mode only: the refresh token, `cms_refresh=<token>; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth; Max-Age=<seconds>`"))),
         JsonBody, Unauthorized, TooManyRequests, Unavailable,
     )
 )]
@@ -108,7 +116,7 @@ pub async fn login(
     let Some((session, refresh_token)) = started else {
         return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
     };
-    tokens(&state, user.id, &session, refresh_token)
+    tokens(&state, user.id, &session, refresh_token, body.refresh_mode)
 }
 
 /// What a refused sign-in records: the email tried (normalized) and why.
@@ -163,13 +171,26 @@ async fn reserve_attempts(
 
 /// Trade a refresh token for a new pair. Each refresh token works once;
 /// presenting a spent one ends the whole session (401).
+///
+/// The token comes from the body's `refresh_token` or, when the body has
+/// none (no body, `null` or `{}`), from the `cms_refresh` cookie (cookie
+/// mode, see `POST /api/v1/auth/login`). A request that uses the cookie
+/// must carry an `Origin` header naming this server (the same host and
+/// port as its `Host`) or one of `CORS_ORIGINS`, else 403 (a browser sends
+/// `Origin` on every `fetch` POST). In cookie mode the answer has no
+/// `refresh_token` and sets the cookie again with the new token; when the
+/// cookie is invalid, expired or spent, the 401 also clears it
+/// (`Max-Age=0`). 401 too when there is neither a body token nor a cookie.
 #[utoipa::path(
     tag = "auth", operation_id = "refresh_token",
-    request_body = RefreshRequest,
+    request_body(content = Option<RefreshRequest>, description = "The refresh token; leave the body empty or `{}` to use the `cms_refresh` cookie"),
+    params(("cms_refresh" = Option<String>, Cookie, nullable = false, pattern = r"^[A-Za-z0-9_-]{1,200}$",
+            description = "The refresh token in cookie mode (set by the login or the last refresh; the browser sends it). Used only when the body has no `refresh_token`")),
     security(()),
     responses(
-        (status = 200, description = "New tokens", body = TokenResponse),
-        JsonBody, Unauthorized, Unavailable,
+        (status = 200, description = "New tokens", body = TokenResponse,
+         headers(("Set-Cookie" = String, description = "Cookie mode only: the new refresh token, same attributes as at login"))),
+        JsonBody, Unauthorized, Forbidden, Unavailable,
     )
 )]
 #[post("/api/v1/auth/refresh")]
@@ -178,7 +199,20 @@ pub async fn refresh(
     req: HttpRequest,
     body: Valid<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let presented = body.into_inner()?.refresh_token;
+    let in_body = body.into_optional()?.and_then(|b| b.refresh_token);
+    let (presented, mode) = match in_body {
+        Some(token) => (String::from(token), RefreshMode::Body),
+        None => {
+            let Some(token) = cookie::presented(&req) else {
+                return Err(ApiError::Unauthorized(
+                    "no refresh token: send refresh_token in the body, or the cms_refresh cookie"
+                        .to_owned(),
+                ));
+            };
+            cookie::check_origin(&req, &state.config.cors_origins)?;
+            (token, RefreshMode::Cookie)
+        }
+    };
     let mut conn = state.db.writer().await?;
     let ttl = state.config.refresh_token_ttl_days;
     let audit = Auditor::anonymous(&req);
@@ -187,18 +221,32 @@ pub async fn refresh(
             user_id,
             session,
             token,
-        } => tokens(&state, user_id, &session, token),
-        Rotation::Invalid | Rotation::Reused => Err(jwt::invalid()),
+        } => tokens(&state, user_id, &session, token, mode),
+        Rotation::Invalid | Rotation::Reused => match mode {
+            RefreshMode::Body => Err(jwt::invalid()),
+            // A dead cookie is of no further use: the browser forgets it.
+            RefreshMode::Cookie => {
+                let mut res = jwt::invalid().error_response();
+                res.add_cookie(&cookie::cleared())
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                Ok(res)
+            }
+        },
     }
 }
 
 /// End this session: its refresh token and access tokens stop working at
 /// once. 403 for a credential that is not a user session.
+///
+/// The answer also clears the `cms_refresh` cookie (`Max-Age=0`). A request
+/// that carries that cookie must pass the same `Origin` check as a cookie
+/// refresh (403 otherwise).
 #[utoipa::path(
     tag = "auth", operation_id = "revoke_token",
     security(("bearer" = [])),
     responses(
-        (status = 204, description = "Signed out"),
+        (status = 204, description = "Signed out",
+         headers(("Set-Cookie" = String, description = "Clears the refresh cookie: `cms_refresh=; …; Path=/api/v1/auth; Max-Age=0`"))),
         Unauthorized, Forbidden, Unavailable,
     )
 )]
@@ -214,6 +262,9 @@ pub async fn logout(
         .session
         .as_deref()
         .ok_or_else(|| ApiError::Forbidden("this credential is not a user session".to_owned()))?;
+    if cookie::presented(&req).is_some() {
+        cookie::check_origin(&req, &state.config.cors_origins)?;
+    }
     conn.transaction(async |conn| {
         sessions::revoke(conn, session).await?;
         Auditor::new(&req, &caller)
@@ -221,7 +272,7 @@ pub async fn logout(
             .await
     })
     .await?;
-    Ok(no_content())
+    Ok(HttpResponse::NoContent().cookie(cookie::cleared()).finish())
 }
 
 /// The signed-in user's own account (403 for a credential that is not a
@@ -328,17 +379,30 @@ fn own_user_id(caller: &Caller) -> ApiResult<i64> {
         .ok_or_else(|| ApiError::Forbidden("this credential is not a user account".to_owned()))
 }
 
+/// The answer of a login or refresh: a new access token, and the refresh
+/// token in the JSON or in the cookie.
 fn tokens(
     state: &AppState,
     user_id: i64,
     family: &str,
     refresh_token: String,
+    mode: RefreshMode,
 ) -> ApiResult<HttpResponse> {
     let (access_token, expires_in) = jwt::issue(&state.config, user_id, family)?;
-    Ok(fresh(&TokenResponse {
+    let (in_body, in_cookie) = match mode {
+        RefreshMode::Body => (Some(refresh_token), None),
+        RefreshMode::Cookie => (None, Some(refresh_token)),
+    };
+    let mut res = fresh(&TokenResponse {
         access_token,
         token_type: "Bearer".to_owned(),
         expires_in,
-        refresh_token,
-    }))
+        refresh_token: in_body,
+    });
+    if let Some(token) = in_cookie {
+        let cookie = cookie::issue(token, state.config.refresh_token_ttl_days);
+        res.add_cookie(&cookie)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    Ok(res)
 }

@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
@@ -27,12 +27,26 @@ use crate::state::AppState;
 pub struct Valid<T> {
     body: ApiResult<T>,
     fingerprint: String,
+    /// No body came (`Content-Length: 0`, or neither a length nor a
+    /// chunked encoding), or the body is JSON `null`.
+    absent: bool,
 }
 
 impl<T> Valid<T> {
     /// The body, or its 400/413/415/422 problem.
     pub fn into_inner(self) -> ApiResult<T> {
         self.body
+    }
+
+    /// Like [`Valid::into_inner`] for an optional body: `None` when the
+    /// request carries no body at all (whatever its `Content-Type`) or the
+    /// body is `null`, the body or its problem otherwise.
+    pub fn into_optional(self) -> ApiResult<Option<T>> {
+        if self.absent {
+            Ok(None)
+        } else {
+            self.body.map(Some)
+        }
     }
 
     /// The body's content in one canonical form (keys sorted), to tell
@@ -53,6 +67,7 @@ where
         let limit = req
             .app_data::<web::Data<AppState>>()
             .map_or(DEFAULT_BODY_LIMIT, |state| state.config.json_body_limit);
+        let no_body = has_no_body(req);
         let json = web::JsonBody::<Value>::new(req, payload, None, true).limit(limit);
         Box::pin(async move {
             let value = json.await.map_err(json_error);
@@ -60,11 +75,22 @@ where
                 .as_ref()
                 .map(|v| serde_json::to_string(v).unwrap_or_default())
                 .unwrap_or_default();
+            let absent = no_body || matches!(value, Ok(Value::Null));
             Ok(Valid {
                 body: value.and_then(parse_body),
                 fingerprint,
+                absent,
             })
         })
+    }
+}
+
+/// Whether the request's head says no body follows.
+fn has_no_body(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    match headers.get(header::CONTENT_LENGTH) {
+        Some(length) => length.to_str().is_ok_and(|l| l.trim() == "0"),
+        None => !headers.contains_key(header::TRANSFER_ENCODING),
     }
 }
 

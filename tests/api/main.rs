@@ -12,6 +12,7 @@ mod architecture_doc;
 mod articles;
 mod audit;
 mod auth;
+mod auth_cookie;
 mod cache_rules;
 mod caching;
 mod checkouts;
