@@ -23,6 +23,12 @@ export function mayLeave() {
 
 export function go(path) { location.hash = `#${path}`; }
 
+/** Names the current screen anew without leaving it (a new article got its id). */
+export function replace(path) {
+  current = `#${path}`;
+  history.replaceState(null, '', current);
+}
+
 /** Starts routing; `show(view, params)` renders a screen. */
 export function start(show) {
   render = show;

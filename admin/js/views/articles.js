@@ -8,6 +8,14 @@ import * as session from '../session.js';
 import { STATUS_LABELS } from './labels.js';
 
 const PER_PAGE = 20;
+const EMPTY = {
+  draft: 'No drafts.',
+  in_review: 'Nothing is waiting for review.',
+  scheduled: 'Nothing is scheduled.',
+  published: 'Nothing is published yet.',
+  archived: 'Nothing is archived.',
+  trashed: 'The trash is empty.',
+};
 
 export async function articlesView(main, { query: params }) {
   const tabs = ['draft', 'in_review', 'scheduled', 'published', 'archived']
@@ -50,7 +58,7 @@ export async function articlesView(main, { query: params }) {
   const articles = data.data;
   const total = data.meta.total;
   if (!articles.length) {
-    fill(table, h('p', { class: 'empty' }, q || tag || author ? 'No article matches these filters.' : `No ${STATUS_LABELS[status].toLowerCase()} articles.`));
+    fill(table, h('p', { class: 'empty' }, q || tag || author ? 'No article matches these filters.' : EMPTY[status]));
     return;
   }
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));

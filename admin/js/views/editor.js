@@ -5,7 +5,7 @@
 import { api, Problem } from '../api.js';
 import { h, fill, showProblem, clearErrors, announce, when } from '../dom.js';
 import * as drafts from '../drafts.js';
-import { setLeaveGuard } from '../router.js';
+import { replace, setLeaveGuard } from '../router.js';
 import * as session from '../session.js';
 import { all } from './articles.js';
 import { buildForm, fromArticle, requestBody, changed } from './article_form.js';
@@ -88,7 +88,7 @@ export async function editorView(main, { id }) {
         const result = await api('POST', '/articles', { body: requestBody(current, null) });
         drafts.drop('article:new');
         applyResult(result, 'Draft created.');
-        window.history.replaceState(null, '', `#/articles/${result.data.id}`);
+        replace(`/articles/${result.data.id}`);
         return true;
       }
       const body = requestBody(current, base);

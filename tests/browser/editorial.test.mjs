@@ -1,0 +1,302 @@
+// The newsroom's day in the web admin, in order: an admin sets up an
+// author, a tag, two colleagues and an API key; a contributor writes a
+// story (with a live preview and unsaved changes kept) and submits it; an
+// editor publishes it, and it is in the public API; a reader's comment is
+// approved from the moderation queue; two tabs collide on one article
+// (412) and the editor overwrites knowingly; everyone signs out.
+//
+// Every screen is checked by axe, photographed under
+// target/browser/screenshots/, and checked for sideways scrolling at 375 px.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  ADMIN_URL, BASE_URL, PHONE,
+  checkAxe, launchBrowser, newSession, shot, signIn, signedInFrame,
+} from './helpers.mjs';
+
+const EACH = { timeout: 90_000 };
+
+// Our own sample story, in the seed's style (curly quotes, an ellipsis).
+const STORY = {
+  title: 'Port Arvel grid operator brings second solar field online',
+  body: [
+    'The Port Arvel Power Authority switched on its second desert solar field on Monday, adding enough daytime capacity to cover roughly a fifth of the city’s demand during the hottest afternoons.',
+    'The 240-hectare site at Wadi Senna took just under two years to build. Engineers say the panels track the sun on a single axis.',
+    '“Last August we came within a few megawatts of rolling cuts,” said operations director Hana Selim. “This field means we go into the summer with a cushion.”',
+    'For now, officials are asking households to keep thermostats at 24 degrees between six and nine in the evening… a request made every summer for a decade.',
+  ].join('\n\n'),
+};
+const CONTRIBUTOR = { email: 'lea@browser.example', password: 'plum orchard lantern 4471' };
+const EDITOR = { email: 'desk@browser.example', password: 'copper kettle meridian 9120' };
+
+let browser;
+/** What earlier steps made, for later ones. */
+const made = {};
+
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A fresh profile for one user; page errors fail the step. */
+async function as(user, body, options = {}) {
+  const session = await newSession(browser, options);
+  try {
+    await signIn(session.page, user);
+    await body(session);
+  } catch (error) {
+    await shot(session.page, 'FAILED').catch(() => {});
+    if (session.errors.list.length) error.message += `\n(the page reported:\n  ${session.errors.list.join('\n  ')})`;
+    await session.context.close().catch(() => {});
+    throw error;
+  }
+  await session.close();
+}
+
+/** Follows a main-navigation link and waits for the screen's heading. */
+async function open(page, link, heading = link) {
+  await signedInFrame(page).nav.getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
+/** Photographs and axe-checks a screen, on the desktop and at 375 px. */
+async function review(page, name) {
+  await checkAxe(page, name);
+  await shot(page, name);
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `${name} scrolls sideways at 375 px (${width} px wide)`);
+  await checkAxe(page, `${name} (375 px)`);
+  await shot(page, `${name}-375px`);
+  await page.setViewportSize(size);
+}
+
+/** A text box or list by its accessible name (the " *" of required fields is hidden). */
+function control(page, name) {
+  return page.getByRole('textbox', { name, exact: true });
+}
+
+/** Presses Tab until `locator` has the focus (keyboard-only use). */
+async function tabTo(page, locator, most = 60) {
+  for (let i = 0; i < most; i += 1) {
+    if (await locator.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}
+
+/** The status line of the editor, e.g. "In review". */
+function badge(page) {
+  return page.locator('.status-line .badge');
+}
+
+async function publicGet(path) {
+  const res = await fetch(`${BASE_URL}/api/v1${path}`);
+  return { status: res.status, body: await res.json() };
+}
+
+describe('the newsroom in the web admin', () => {
+  test('an admin adds an author, a tag, two colleagues and an API key', EACH, async () => {
+    await as(undefined, async ({ page }) => {
+      await open(page, 'Authors');
+      await control(page, 'Name').fill('Lea Moreau');
+      await control(page, 'Biography').fill('Energy and climate correspondent.');
+      await page.getByRole('button', { name: 'Add author' }).click();
+      await page.getByRole('cell', { name: 'Lea Moreau', exact: true }).waitFor();
+      await review(page, 'authors');
+
+      // Tags, by keyboard only; a blank name is refused next to its field.
+      await open(page, 'Tags');
+      await tabTo(page, control(page, 'Name'));
+      await page.keyboard.press('Enter');
+      const nameError = page.locator('[data-field="name"] .error');
+      await nameError.filter({ hasText: /\S/ }).waitFor();
+      assert.equal(await control(page, 'Name').getAttribute('aria-invalid'), 'true');
+      await shot(page, 'tags-error-next-to-field');
+      await page.keyboard.type('Energy');
+      await page.keyboard.press('Enter');
+      await page.getByRole('cell', { name: 'energy', exact: true }).waitFor();
+      await review(page, 'tags');
+
+      await open(page, 'Users');
+      for (const [user, role] of [[CONTRIBUTOR, 'contributor'], [EDITOR, 'editor']]) {
+        await control(page, 'Email').fill(user.email);
+        await page.getByLabel('Password').fill(user.password);
+        await page.getByRole('combobox', { name: 'Role' }).selectOption(role);
+        if (role === 'contributor') {
+          await page.getByRole('combobox', { name: 'Author profile' }).selectOption({ label: 'Lea Moreau' });
+        }
+        await page.getByRole('button', { name: 'Add user' }).click();
+        await page.getByRole('cell', { name: user.email, exact: true }).waitFor();
+      }
+      // The same email again: the conflict is shown, nothing is added.
+      await control(page, 'Email').fill(EDITOR.email);
+      await page.getByLabel('Password').fill(EDITOR.password);
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await page.locator('[data-field="email"] .error').filter({ hasText: /already|exists|taken/i }).waitFor();
+      assert.equal(await control(page, 'Email').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByRole('cell', { name: EDITOR.email, exact: true }).count(), 1);
+      await review(page, 'users');
+
+      await open(page, 'API keys');
+      await control(page, 'Name').fill('Website frontend');
+      await page.getByRole('button', { name: 'Add API key' }).click();
+      const secret = page.locator('.secret-box code');
+      await secret.waitFor();
+      const value = (await secret.textContent()).trim();
+      const res = await fetch(`${BASE_URL}/api/v1/articles`, { headers: { Authorization: `Bearer ${value}` } });
+      assert.equal(res.status, 200, 'the key shown once works');
+      await review(page, 'api-keys');
+    });
+  });
+
+  test('a contributor writes the story with a live preview and submits it', EACH, async () => {
+    await as(CONTRIBUTOR, async ({ page }) => {
+      await page.getByRole('link', { name: 'New article' }).click();
+      await page.getByRole('heading', { level: 1, name: 'New article' }).waitFor();
+      await control(page, 'Title').fill(STORY.title);
+      await control(page, 'Body').fill(STORY.body);
+      await page.getByRole('combobox', { name: 'Tags' }).fill('energy');
+      // The preview is the server's rendering: paragraphs, curly quotes kept.
+      const preview = page.getByRole('region', { name: 'Preview' });
+      const paragraphs = preview.locator('.preview-body p');
+      await paragraphs.nth(3).waitFor();
+      assert.match(await paragraphs.nth(2).textContent(), /^“Last August/);
+      await preview.getByText(/\d+ words · \d+ min read/).waitFor();
+      await page.getByRole('button', { name: 'Create draft' }).click();
+      await badge(page).filter({ hasText: 'Draft' }).waitFor();
+      made.id = Number(new URL(page.url()).hash.split('/').pop());
+      assert.ok(made.id > 0, page.url());
+      // A contributor may submit, not publish.
+      assert.equal(await page.getByRole('button', { name: 'Publish now' }).count(), 0);
+
+      // Unsaved changes: leaving asks first; a reload keeps them in the browser.
+      await control(page, 'Excerpt').fill('A second field covers a fifth of peak demand.');
+      const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.dismiss(); }));
+      await page.getByRole('link', { name: 'Articles', exact: true }).first().click();
+      assert.equal(await asked, 'confirm');
+      await page.getByRole('heading', { level: 1, name: STORY.title }).waitFor();
+      page.once('dialog', (d) => d.accept());
+      await page.reload();
+      await page.getByRole('region', { name: 'Unsaved changes' }).waitFor();
+      await shot(page, 'editor-unsaved-changes-offered');
+      await page.getByRole('button', { name: 'Restore them' }).click();
+      assert.equal(await control(page, 'Excerpt').inputValue(), 'A second field covers a fifth of peak demand.');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+      await review(page, 'editor');
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await badge(page).filter({ hasText: 'In review' }).waitFor();
+      await shot(page, 'editor-submitted');
+      const { status } = await publicGet(`/articles/${made.id}`);
+      assert.equal(status, 404, 'not public before it is published');
+    });
+  });
+
+  test('an editor publishes it from the review queue; it is in the public API', EACH, async () => {
+    await as(EDITOR, async ({ page }) => {
+      await page.getByRole('link', { name: 'In review' }).click();
+      await review(page, 'articles-in-review');
+      await page.getByRole('link', { name: STORY.title }).click();
+      await badge(page).filter({ hasText: 'In review' }).waitFor();
+      await page.getByRole('button', { name: 'Publish now' }).click();
+      await badge(page).filter({ hasText: 'Published' }).waitFor();
+      await shot(page, 'editor-published');
+      const { status, body } = await publicGet(`/articles/${made.id}`);
+      assert.equal(status, 200);
+      assert.equal(body.title, STORY.title);
+      assert.equal(body.status, 'published');
+      assert.equal(body.excerpt, 'A second field covers a fifth of peak demand.');
+      assert.ok(body.body_html.includes('“Last August we came within a few megawatts'), body.body_html);
+      made.slug = body.slug;
+    });
+  });
+
+  test('an editor approves a reader comment from the moderation queue', EACH, async () => {
+    const form = await publicGet(`/articles/${made.slug}/comment-form`);
+    assert.equal(form.status, 200);
+    const posted = await fetch(`${BASE_URL}/api/v1/articles/${made.slug}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        author_name: 'Sam Okafor', author_email: 'sam@example.org', honeypot: '',
+        body: 'Our bill went up 14% last summer. Will the new field help?', form_token: form.body.form_token,
+      }),
+    });
+    assert.equal(posted.status, 202);
+    assert.equal((await publicGet(`/articles/${made.slug}/comments`)).body.data.length, 0);
+
+    await as(EDITOR, async ({ page }) => {
+      await open(page, 'Comments');
+      await page.getByRole('cell', { name: /Our bill went up/ }).waitFor();
+      assert.equal(await page.getByText('sam@example.org').count(), 0, 'no commenter email on screen');
+      await review(page, 'comments-pending');
+      await page.getByRole('checkbox', { name: 'Choose the comment by Sam Okafor' }).check();
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.getByRole('status').filter({ hasText: 'Approve: 1 comment' }).waitFor();
+      await page.getByText('No pending comments.').waitFor();
+      await shot(page, 'comments-after-approval');
+    });
+    const thread = await publicGet(`/articles/${made.slug}/comments`);
+    assert.equal(thread.body.data.length, 1);
+    assert.equal(thread.body.data[0].author_name, 'Sam Okafor');
+  });
+
+  test('a save from a second tab meets a 412 and overwrites knowingly', EACH, async () => {
+    await as(EDITOR, async ({ context, page: first }) => {
+      const url = `${ADMIN_URL}#/articles/${made.id}`;
+      await first.goto(url);
+      await badge(first).waitFor();
+      const second = await context.newPage();
+      await second.goto(url);
+      await badge(second).waitFor();
+
+      await control(first, 'Title').fill(`${STORY.title} (updated)`);
+      await first.getByRole('button', { name: 'Save', exact: true }).click();
+      await first.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+      await control(second, 'Excerpt').fill('Edited in the second tab.');
+      await second.getByRole('button', { name: 'Save', exact: true }).click();
+      const conflict = second.getByRole('alert').filter({ hasText: 'Someone else saved this article' });
+      await conflict.waitFor();
+      const rows = await conflict.locator('tbody th').allTextContents();
+      assert.deepEqual(rows.sort(), ['Excerpt', 'Title'], 'the fields that differ');
+      await checkAxe(second, 'conflict');
+      await shot(second, 'editor-conflict-412');
+
+      await second.getByRole('button', { name: 'Overwrite with mine' }).click();
+      await second.getByRole('status').filter({ hasText: /Saved/ }).waitFor();
+      const { body } = await publicGet(`/articles/${made.id}`);
+      assert.equal(body.excerpt, 'Edited in the second tab.');
+      assert.equal(body.title, STORY.title, 'what the second tab showed is what was saved');
+      await second.close();
+    });
+  });
+
+  test('revisions list every version and restore one', EACH, async () => {
+    await as(EDITOR, async ({ page }) => {
+      await page.goto(`${ADMIN_URL}#/articles/${made.id}`);
+      await badge(page).waitFor();
+      await page.getByText('Revisions', { exact: true }).click();
+      const restore = page.getByRole('button', { name: /^Restore version \d+$/ }).first();
+      await restore.waitFor();
+      await review(page, 'editor-revisions');
+      const before = (await publicGet(`/articles/${made.id}`)).body.version;
+      await restore.click();
+      await page.getByRole('status').filter({ hasText: /Restored version/ }).waitFor();
+      assert.equal((await publicGet(`/articles/${made.id}`)).body.version, before + 1);
+    });
+  });
+
+  test('signing out ends the session on the server', EACH, async () => {
+    await as(CONTRIBUTOR, async ({ context, page }) => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      assert.equal((await context.cookies()).filter((c) => c.name === 'cms_refresh').length, 0);
+    });
+  });
+});
