@@ -46,11 +46,13 @@ function send(method, path, { body, ifMatch, headers = {} }) {
   const all = { Accept: 'application/json, application/problem+json', ...headers };
   if (accessToken) all.Authorization = `Bearer ${accessToken}`;
   if (ifMatch) all['If-Match'] = ifMatch;
-  if (body !== undefined) all['Content-Type'] = 'application/json';
+  // A FormData body (an upload) goes as multipart, its boundary set by fetch.
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) all['Content-Type'] = 'application/json';
   return fetch(BASE + path, {
     method,
     headers: all,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || multipart ? body : JSON.stringify(body),
     credentials: 'same-origin',
     cache: 'no-cache',
   });

@@ -290,6 +290,50 @@ describe('the newsroom in the web admin', () => {
     });
   });
 
+  test('an editor uploads a featured image and schedules a story in their own time zone', EACH, async () => {
+    await as(EDITOR, async ({ page }) => {
+      await page.getByRole('link', { name: 'New article' }).click();
+      await control(page, 'Title').fill('Offshore wind tender draws bids from seven consortia');
+      await control(page, 'Body').fill('Seven consortia have bid for the first offshore wind lease off the Halmar coast.');
+      // This editor has no author profile: the API's refusal shows at the field.
+      await page.getByRole('button', { name: 'Create draft' }).click();
+      const author = page.getByRole('combobox', { name: 'Author', exact: true });
+      await page.locator('[data-field="author_id"] .error').filter({ hasText: 'Choose an author' }).waitFor();
+      assert.equal(await author.getAttribute('aria-invalid'), 'true');
+      await author.selectOption({ label: 'Lea Moreau' });
+      await page.getByRole('button', { name: 'Create draft' }).click();
+      await badge(page).filter({ hasText: 'Draft' }).waitFor();
+      const id = Number(new URL(page.url()).hash.split('/').pop());
+
+      // Any PNG will do: a piece of the page itself.
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
+      await page.getByLabel('Upload a new image').setInputFiles({ name: 'harbour-at-dawn.png', mimeType: 'image/png', buffer: png });
+      await page.getByRole('status').filter({ hasText: 'Image uploaded' }).waitFor();
+      const chosen = await page.getByRole('combobox', { name: 'Featured image', exact: true }).inputValue();
+      assert.ok(Number(chosen) > 0, 'the upload is the featured image');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+      // 09:30 in New York on 1 June 2030 is 13:30 UTC (daylight saving time).
+      await page.getByLabel('Publish at (America/New_York)').fill('2030-06-01T09:30');
+      await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+      await badge(page).filter({ hasText: 'Scheduled' }).waitFor();
+      await review(page, 'editor-scheduled');
+
+      const login = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(EDITOR),
+      });
+      const { access_token: token } = await login.json();
+      const res = await fetch(`${BASE_URL}/api/v1/articles/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+      const article = await res.json();
+      assert.equal(article.status, 'scheduled');
+      assert.equal(new Date(article.publish_at).toISOString(), '2030-06-01T13:30:00.000Z');
+      assert.equal(article.featured_image_id, Number(chosen));
+    }, { timezoneId: 'America/New_York' });
+  });
+
   test('signing out ends the session on the server', EACH, async () => {
     await as(CONTRIBUTOR, async ({ context, page }) => {
       await page.getByRole('button', { name: 'Sign out' }).click();

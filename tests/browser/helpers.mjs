@@ -63,8 +63,8 @@ export function launchBrowser() {
  * for errors. Returns { context, page, errors }; call `errors.assertNone()`
  * at the end of a test (newSession's `close` does it).
  */
-export async function newSession(browser, { viewport = DESKTOP } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'en-GB' });
+export async function newSession(browser, { viewport = DESKTOP, timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', ...(timezoneId ? { timezoneId } : {}) });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
   const page = await context.newPage();

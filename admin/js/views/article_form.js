@@ -1,6 +1,7 @@
 // The editor's fields and how they map to an article's JSON.
 
-import { h, field } from '../dom.js';
+import { api } from '../api.js';
+import { h, field, announce } from '../dom.js';
 import * as session from '../session.js';
 
 /** Editable fields, in the order they are compared and sent. */
@@ -89,6 +90,11 @@ export function buildForm({ authors, tags, media }) {
     canonical_url: f('canonical_url', { type: 'url' }),
     comments_open: f('comments_open', { type: 'checkbox' }),
   };
+  // Authors and up may add an image to the library from here.
+  const upload = session.atLeast('author')
+    ? field({ name: 'upload', label: 'Upload a new image', type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif',
+      hint: 'JPEG, PNG, WebP or GIF; it joins the media library and becomes the featured image.' })
+    : null;
   const thumb = h('img', { class: 'thumb', alt: '', hidden: true });
   const showThumb = () => {
     const item = media.find((m) => String(m.id) === controls.featured_image_id.control.value);
@@ -96,6 +102,29 @@ export function buildForm({ authors, tags, media }) {
     if (item) { thumb.src = item.url; thumb.alt = item.alt_text || ''; }
   };
   controls.featured_image_id.control.addEventListener('change', showThumb);
+  upload?.control.addEventListener('change', async () => {
+    const file = upload.control.files[0];
+    if (!file) return;
+    const error = upload.querySelector('.error');
+    error.textContent = '';
+    const form = new FormData();
+    form.append('file', file);
+    form.append('title', file.name.replace(/\.[a-z0-9]+$/i, ''));
+    try {
+      const { data } = await api('POST', '/media', { body: form });
+      media.unshift(data);
+      const select = controls.featured_image_id.control;
+      select.add(h('option', { value: String(data.id) }, data.title || data.filename || `Image ${data.id}`), 1);
+      select.value = String(data.id);
+      select.dispatchEvent(new Event('input', { bubbles: true }));
+      showThumb();
+      announce('Image uploaded and chosen as the featured image.');
+    } catch (problem) {
+      error.textContent = problem.errors[0]?.message || problem.message;
+    } finally {
+      upload.control.value = '';
+    }
+  });
   const datalist = h('datalist', { id: 'tag-slugs' }, tags.map((t) => h('option', { value: t.slug })));
   const read = () => {
     const out = {};
@@ -111,5 +140,5 @@ export function buildForm({ authors, tags, media }) {
     }
     showThumb();
   };
-  return { controls, thumb, datalist, read, write };
+  return { controls, upload, thumb, datalist, read, write };
 }

@@ -14,6 +14,7 @@ export async function commentsView(main, { query: params }) {
   const link = (changes) => `#/comments${query({ status, page, ...changes })}`;
   const { data } = await api('GET', `/comments${query({ status, page, per_page: PER_PAGE })}`);
   const comments = data.data;
+  const titles = await articleTitles(comments);
   const boxes = new Map();
   const selectAll = h('input', { type: 'checkbox', id: 'select-all' });
   const result = h('div', { class: 'form-alert-slot' });
@@ -59,7 +60,7 @@ export async function commentsView(main, { query: params }) {
               h('td', {}, box, h('label', { for: id, class: 'visually-hidden' }, `Choose the comment by ${c.author_name}`)),
               h('td', { 'data-label': 'Comment', class: 'comment-body' }, c.body),
               h('td', { 'data-label': 'By' }, c.author_name),
-              h('td', { 'data-label': 'Article' }, h('a', { href: `#/articles/${c.article_id}` }, `Article ${c.article_id}`)),
+              h('td', { 'data-label': 'Article' }, h('a', { href: `#/articles/${c.article_id}` }, titles.get(c.article_id) || `Article ${c.article_id}`)),
               h('td', { 'data-label': 'Posted' }, when(c.created_at)));
           }))))
       : h('p', { class: 'empty' }, `No ${status} comments.`),
@@ -67,4 +68,12 @@ export async function commentsView(main, { query: params }) {
       page > 1 ? h('a', { href: link({ page: page - 1 }) }, '← Previous') : h('span'),
       h('span', {}, `Page ${page} of ${pages}`),
       page < pages ? h('a', { href: link({ page: page + 1 }) }, 'Next →') : h('span')) : null);
+}
+
+/** The titles of the articles the comments are on (one small read each). */
+async function articleTitles(comments) {
+  const ids = [...new Set(comments.map((c) => c.article_id))];
+  const found = await Promise.all(ids.map((id) => api('GET', `/articles/${id}?fields=id,title`)
+    .then(({ data }) => [id, data.title]).catch(() => [id, null])));
+  return new Map(found);
 }

@@ -1,14 +1,14 @@
 // What a 412 shows: someone saved the article since it was opened. The
 // editor sees each field that differs and chooses knowingly.
 
-import { h, fill } from '../dom.js';
+import { h, fill, when } from '../dom.js';
 import { LABELS, changed } from './article_form.js';
 
 export function showConflict(box, { mine, theirs, article, reload, overwrite }) {
   const fields = changed(mine, theirs);
   const panel = h('section', { class: 'conflict', role: 'alert', 'aria-labelledby': 'conflict-heading' },
     h('h2', { id: 'conflict-heading' }, 'Someone else saved this article'),
-    h('p', {}, `Version ${article.version} was saved at ${new Date(article.updated_at).toLocaleString()} after you opened it. `,
+    h('p', {}, `Version ${article.version} was saved at ${when(article.updated_at)} after you opened it. `,
       fields.length ? 'These fields differ between their version and yours:' : 'Your text equals theirs.'),
     fields.length ? h('table', { class: 'diff' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Their version'), h('th', { scope: 'col' }, 'Your version'))),

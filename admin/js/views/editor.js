@@ -46,7 +46,7 @@ export async function editorView(main, { id }) {
         h('h2', { id: 'preview-heading' }, 'Preview'), previewFacts, preview)),
     c.excerpt,
     h('fieldset', {}, h('legend', {}, 'Filing'), c.tags, form.datalist, c.author_id, c.comments_open),
-    h('fieldset', {}, h('legend', {}, 'Featured image'), c.featured_image_id, form.thumb, c.featured_image_url),
+    h('fieldset', {}, h('legend', {}, 'Featured image'), c.featured_image_id, form.thumb, form.upload, c.featured_image_url),
     h('fieldset', {}, h('legend', {}, 'Search engines'), c.meta_title, c.meta_description, c.canonical_url),
     h('div', { class: 'actions' }, saveButton, h('a', { class: 'button quiet', href: '#/articles' }, 'Back to the list')));
 
@@ -101,7 +101,7 @@ export async function editorView(main, { id }) {
         await conflict(current);
         return false;
       }
-      showProblem(editForm, problem.body || { detail: problem.message });
+      showProblem(editForm, withFields(problem));
       return false;
     }
   }
@@ -179,4 +179,13 @@ export async function editorView(main, { id }) {
   if (!state.article && !session.user.author_id && !session.atLeast('editor')) {
     notices.append(h('p', { class: 'notice' }, 'Your account has no author profile; ask an admin to link one before writing.'));
   }
+}
+
+/** Problems the API reports without a field, put next to the field they concern. */
+function withFields(problem) {
+  const body = problem.body || { detail: problem.message };
+  if (body.code === 'no_author_profile' && !body.errors?.length) {
+    return { ...body, errors: [{ field: 'author_id', message: 'Choose an author: your account has no author profile of its own.' }] };
+  }
+  return body;
 }
