@@ -30,9 +30,11 @@ export function hasAccessToken() { return accessToken !== null; }
  * Resolves to `{data, etag, status}`; rejects with a `Problem`.
  */
 export async function api(method, path, options = {}) {
-  let res = await send(method, path, options);
+  let res = await send(method, path, options).catch(offline);
   if (res.status === 401 && !options.noRefresh) {
-    if (await refresh()) res = await send(method, path, options);
+    const renewed = await refresh();
+    if (renewed === null) offline();
+    if (renewed) res = await send(method, path, options).catch(offline);
     else onSignedOut();
   }
   const type = res.headers.get('content-type') || '';
@@ -58,8 +60,14 @@ function send(method, path, { body, ifMatch, headers = {} }) {
   });
 }
 
+/** A request that never reached the server: not a reason to sign out. */
+function offline() {
+  throw new Problem(0, { detail: 'The server cannot be reached; check the connection and try again.' });
+}
+
 /**
- * Trades the refresh cookie for a new access token. One refresh at a time,
+ * Trades the refresh cookie for a new access token: true, false when the
+ * session is over (401, 403), null when the server could not be reached. One refresh at a time,
  * across tabs too (Web Locks): two tabs presenting the same single-use
  * token at once would look like theft and end the session.
  */
@@ -71,10 +79,11 @@ export function refresh() {
       body: '{}',
       credentials: 'same-origin',
     }).then(async (res) => {
-      if (!res.ok) { accessToken = null; return false; }
+      if (res.status === 401 || res.status === 403) { accessToken = null; return false; }
+      if (!res.ok) return null;
       accessToken = (await res.json()).access_token;
       return true;
-    }).catch(() => false);
+    }).catch(() => null);
     refreshing = (navigator.locks ? navigator.locks.request('cms-refresh', run) : run())
       .finally(() => { refreshing = null; });
   }

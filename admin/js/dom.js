@@ -131,3 +131,11 @@ export function action(label, run, attrs = {}) {
   });
   return button;
 }
+
+/** Moves the focus to a screen's heading (after it is redrawn). */
+export function focusHeading(root) {
+  const heading = root.querySelector('h1');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+}

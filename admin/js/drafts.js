@@ -3,18 +3,27 @@
 
 const PREFIX = 'cms-draft:';
 
-export function save(key, fields) {
+/**
+ * Keeps `{version, base, fields}`: the form's values, and the version and
+ * values they were edited from (so only the fields changed are restored).
+ */
+export function save(key, copy) {
   try {
-    localStorage.setItem(PREFIX + key, JSON.stringify({ at: new Date().toISOString(), fields }));
+    localStorage.setItem(PREFIX + key, JSON.stringify({ at: new Date().toISOString(), ...copy }));
   } catch { /* storage full or disabled: the leave warning still protects */ }
 }
 
-/** `{at, fields}` or null. */
+/** `{at, version, base, fields}` or null. */
 export function load(key) {
   try { return JSON.parse(localStorage.getItem(PREFIX + key)); } catch { return null; }
 }
 
 export function drop(key) { localStorage.removeItem(PREFIX + key); }
+
+/** How many unsaved copies this browser holds. */
+export function count() {
+  return Object.keys(localStorage).filter((key) => key.startsWith(PREFIX)).length;
+}
 
 /** At sign-out: nothing of the user's text stays on a shared computer. */
 export function clearAll() {

@@ -1,7 +1,8 @@
 // Start-up: restore the session, draw the frame, route to screens.
 
 import { whenSignedOut } from './api.js';
-import { h, fill, announce } from './dom.js';
+import { h, fill, announce, focusHeading } from './dom.js';
+import * as drafts from './drafts.js';
 import * as router from './router.js';
 import * as session from './session.js';
 import { loginView } from './views/login.js';
@@ -56,28 +57,42 @@ function markCurrentLink() {
   }
 }
 
+let shown = 0;
+/**
+ * Draws a screen off-page, then swaps it in: a slow screen that finishes
+ * after the user has moved on is dropped, never drawn over the newer one.
+ */
 async function show(view, params) {
   if (!session.user) return;
+  const ticket = ++shown;
   markCurrentLink();
-  main.replaceChildren();
+  const screen = h('div', { class: 'screen' });
   if (!view) {
-    fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/articles' }, 'Back to the articles')));
+    fill(screen, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/articles' }, 'Back to the articles')));
   } else {
     try {
-      await view(main, params);
+      await view(screen, params);
     } catch (error) {
-      fill(main, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error.message));
+      fill(screen, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error.message));
     }
   }
-  const heading = main.querySelector('h1');
-  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  if (ticket !== shown || !session.user) return;
+  main.replaceChildren(screen);
+  focusHeading(screen);
+  const heading = screen.querySelector('h1');
   document.title = `${heading ? heading.textContent : 'CMS'} · CMS admin`;
 }
 
 async function signOut() {
-  if (!router.mayLeave()) return;
+  if ((router.hasUnsaved() || drafts.count())
+    && !confirm('Unsaved changes kept in this browser are deleted when you sign out. Sign out anyway?')) return;
+  try {
+    await session.signOut();
+  } catch (problem) {
+    announce(`Not signed out: ${problem.message}`, 'error');
+    return;
+  }
   router.setLeaveGuard(null);
-  try { await session.signOut(); } catch { /* the session is gone either way */ }
   showLogin('You are signed out.');
 }
 

@@ -16,9 +16,12 @@ export function route(pattern, view) {
 /** While `isDirty()` is true, leaving the screen asks first. */
 export function setLeaveGuard(isDirty) { guard = isDirty; }
 
+/** Whether the screen holds changes not yet saved. */
+export function hasUnsaved() { return Boolean(guard && guard()); }
+
 /** Asks before losing unsaved changes; true when it is fine to go on. */
-export function mayLeave() {
-  return !guard || !guard() || confirm('You have unsaved changes. Leave anyway? (A copy stays in this browser.)');
+export function mayLeave(question = 'You have unsaved changes. Leave anyway? (A copy stays in this browser until you sign out.)') {
+  return !hasUnsaved() || confirm(question);
 }
 
 export function go(path) { location.hash = `#${path}`; }
@@ -46,7 +49,12 @@ export function start(show) {
 export function dispatch() {
   guard = null;
   current = location.hash;
-  const path = decodeURIComponent(location.hash.replace(/^#/, '').split('?')[0]) || '/articles';
+  let path;
+  try {
+    path = decodeURIComponent(location.hash.replace(/^#/, '').split('?')[0]) || '/articles';
+  } catch {
+    path = '/not-found';
+  }
   for (const { regex, names, view } of routes) {
     const match = path.match(regex);
     if (match) {

@@ -35,8 +35,8 @@ pub async fn file(req: HttpRequest, path: web::Path<String>) -> ApiResult<HttpRe
         "" => "index.html",
         other => other,
     };
-    let file = Files::get(name)
-        .ok_or_else(|| ApiError::NotFound(format!("no admin file {name}")))?;
+    let file =
+        Files::get(name).ok_or_else(|| ApiError::NotFound(format!("no admin file {name}")))?;
     // Revalidated on every load (ETag → 304): a deploy is seen at once.
     let mut res = cached_bytes(
         &req,

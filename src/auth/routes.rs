@@ -33,7 +33,9 @@ use crate::users::{dto::UserResponse, model as users};
 /// cookie `cms_refresh=<token>; HttpOnly; Secure; SameSite=Strict;
 /// Path=/api/v1/auth; Max-Age=<REFRESH_TOKEN_TTL_DAYS in seconds>` instead.
 /// Keep the access token in memory only; after a reload, get a new one
-/// from `POST /api/v1/auth/refresh` with an empty body.
+/// from `POST /api/v1/auth/refresh` with an empty body. A cookie-mode
+/// sign-in needs an `Origin` naming this server (or one of `CORS_ORIGINS`),
+/// else 403, as the cookie requests do.
 #[utoipa::path(
     tag = "auth", operation_id = "create_token",
     request_body = LoginRequest,
@@ -41,7 +43,7 @@ use crate::users::{dto::UserResponse, model as users};
     responses(
         (status = 200, description = "Signed in", body = TokenResponse,
          headers(("Set-Cookie" = String, description = "Cookie mode only: the refresh token, `cms_refresh=<token>; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth; Max-Age=<seconds>`"))),
-        JsonBody, Unauthorized, TooManyRequests, Unavailable,
+        JsonBody, Unauthorized, Forbidden, TooManyRequests, Unavailable,
     )
 )]
 #[post("/api/v1/auth/login")]
@@ -52,6 +54,11 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner()?;
     let config = &state.config;
+    if matches!(body.refresh_mode, RefreshMode::Cookie) {
+        // Login CSRF: no other site may sign a browser in to an account of
+        // its choosing, so cookie mode needs this server's Origin too.
+        cookie::check_origin(&req, &config.cors_origins)?;
+    }
     let ip = client_ip(&req, &config.trusted_proxies)
         .map(|ip| ip.to_string())
         .unwrap_or_default();

@@ -20,7 +20,10 @@ async fn admin_files_are_served_under_a_strict_policy() {
     let res = app.get("/admin/").await;
     assert_eq!(res.status(), 200);
     let headers = res.headers().clone();
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     let policy = headers["content-security-policy"].to_str().unwrap();
     for directive in [
         "default-src 'none'",
@@ -35,12 +38,18 @@ async fn admin_files_are_served_under_a_strict_policy() {
     assert!(!policy.contains("unsafe"), "{policy}");
     assert_eq!(headers["x-frame-options"], "DENY");
     let page = res.text().await.unwrap();
-    assert!(!page.contains("<script>") && !page.contains("style="), "inline code: {page}");
+    assert!(
+        !page.contains("<script>") && !page.contains("style="),
+        "inline code: {page}"
+    );
     assert!(page.contains(r#"<script type="module" src="js/main.js">"#));
 
     // Revalidated by ETag: a deploy shows at once, an unchanged file is a 304.
     let etag = headers["etag"].to_str().unwrap().to_owned();
-    assert!(headers["cache-control"].to_str().unwrap().contains("no-cache"));
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("no-cache"));
     let res = app
         .request(Method::GET, "/admin/")
         .header("If-None-Match", &etag)
@@ -62,7 +71,17 @@ async fn admin_files_are_served_under_a_strict_policy() {
         .starts_with("text/css"));
 
     assert_problem(app.get("/admin/js/nope.js").await, 404, "not_found").await;
-    assert_problem(app.get("/admin/../Cargo.toml").await, 404, "not_found").await;
+    // reqwest would normalise `..` away; a raw request reaches the handler.
+    for path in [
+        "/admin/../Cargo.toml",
+        "/admin/js/../../Cargo.toml",
+        "/admin/%2e%2e/Cargo.toml",
+        "/admin/..%2fCargo.toml",
+        "/admin//etc/passwd",
+    ] {
+        let head = raw_get(&app, path).await;
+        assert!(head.starts_with("HTTP/1.1 404"), "{path}: {head}");
+    }
     let res = app.request(Method::POST, "/admin/").send().await.unwrap();
     assert_eq!(res.status(), 405);
 }
@@ -75,7 +94,10 @@ async fn every_module_the_admin_imports_is_served() {
     let import = regex::Regex::new(r#"(?m)^import .* from '([^']+)';|^import '([^']+)';"#).unwrap();
     let mut seen = 0;
     for (path, source) in admin_sources() {
-        assert!(!source.contains("http://") && !source.contains("https://"), "{path} names another host");
+        assert!(
+            !source.contains("http://") && !source.contains("https://"),
+            "{path} names another host"
+        );
         let dir = Path::new(&path).parent().unwrap();
         for caps in import.captures_iter(&source) {
             let target = caps.get(1).or(caps.get(2)).unwrap().as_str();
@@ -111,6 +133,7 @@ fn the_admin_uses_only_documented_operations() {
     // The small-resource screens (views/crud.js) list, add, change and
     // delete at the `path:` their spec gives.
     let screen = regex::Regex::new(r#"path: '([^']+)'"#).unwrap();
+    let step = regex::Regex::new(r#"act\([^,]+, '([^']*)'"#).unwrap();
     let mut used = BTreeSet::new();
     for (file, source) in admin_sources() {
         let mut note = |method: &str, path: &str| {
@@ -126,6 +149,12 @@ fn the_admin_uses_only_documented_operations() {
         }
         for caps in list.captures_iter(&source) {
             note("GET", &caps[1]);
+        }
+        // The workflow buttons (views/workflow.js): `act(label, path, …)`,
+        // POST to the article's path, or DELETE (to the trash) when empty.
+        for caps in step.captures_iter(&source) {
+            let method = if caps[1].is_empty() { "DELETE" } else { "POST" };
+            note(method, &format!("/articles/{{id}}{}", &caps[1]));
         }
         for caps in screen.captures_iter(&source) {
             let path = &caps[1];
@@ -148,6 +177,19 @@ fn the_admin_uses_only_documented_operations() {
     assert!(documented.contains(&("POST".to_owned(), "/api/v1/auth/refresh".to_owned())));
 }
 
+/// The status line and headers of `GET path` sent as written.
+async fn raw_get(app: &TestApp, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
+}
+
 /// `/articles/{id_or_slug}` and `/articles/${id}` both become `/articles/{}`.
 fn template(path: &str) -> String {
     let param = regex::Regex::new(r"\$\{[^}]*\}|\{[^}]*\}").unwrap();
@@ -163,7 +205,11 @@ fn admin_sources() -> Vec<(String, String)> {
             if path.is_dir() {
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "js") {
-                let rel = path.strip_prefix("admin").unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix("admin")
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, std::fs::read_to_string(&path).unwrap()));
             }
         }

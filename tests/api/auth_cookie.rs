@@ -14,6 +14,7 @@ use crate::harness::{assert_problem, both_backends, both_backends_with, send_jso
 both_backends!(
     cookie_login_sets_a_scoped_http_only_cookie,
     cookie_refresh_rotates_and_a_replay_ends_the_session,
+    cookie_login_needs_this_origin,
     cookie_refresh_needs_this_origin,
     logout_clears_the_cookie,
 );
@@ -96,6 +97,7 @@ fn set_cookie(res: &Response) -> Option<SetCookie> {
 async fn cookie_login(app: &TestApp, email: &str) -> (Value, SetCookie) {
     let res = app
         .request(Method::POST, "/api/v1/auth/login")
+        .header("origin", &app.base)
         .json(&json!({ "email": email, "password": PASSWORD, "refresh_mode": "cookie" }))
         .send()
         .await
@@ -274,6 +276,34 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     // … and the cookie was left alone.
     let res = cookie_refresh(&app, &fresh.value)
         .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+async fn cookie_login_needs_this_origin(app: TestApp) {
+    // Login CSRF: another site must not sign a browser in to its account.
+    let editor = fixtures::staff(&app, "editor").await;
+    for origin in [None, Some("https://evil.example"), Some("null")] {
+        let mut req = app.request(Method::POST, "/api/v1/auth/login").json(
+            &json!({ "email": editor.email, "password": PASSWORD, "refresh_mode": "cookie" }),
+        );
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        let res = req.send().await.unwrap();
+        assert!(set_cookie(&res).is_none(), "{origin:?}: no cookie");
+        let body = assert_problem(res, 403, "forbidden").await;
+        assert!(
+            body["detail"].as_str().unwrap().contains("Origin"),
+            "{body}"
+        );
+    }
+    // JSON mode needs no Origin (non-browser clients).
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&json!({ "email": editor.email, "password": PASSWORD }))
         .send()
         .await
         .unwrap();

@@ -261,16 +261,18 @@ describe('the newsroom in the web admin', () => {
       await second.getByRole('button', { name: 'Save', exact: true }).click();
       const conflict = second.getByRole('alert').filter({ hasText: 'Someone else saved this article' });
       await conflict.waitFor();
-      const rows = await conflict.locator('tbody th').allTextContents();
-      assert.deepEqual(rows.sort(), ['Excerpt', 'Title'], 'the fields that differ');
+      const rows = await conflict.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 2).map((c) => c.textContent)));
+      assert.deepEqual(rows, [['Title', 'them'], ['Excerpt', 'you']], 'who changed which field');
       await checkAxe(second, 'conflict');
       await shot(second, 'editor-conflict-412');
 
+      // The second tab's change wins; the first tab's other change stays.
       await second.getByRole('button', { name: 'Overwrite with mine' }).click();
       await second.getByRole('status').filter({ hasText: /Saved/ }).waitFor();
       const { body } = await publicGet(`/articles/${made.id}`);
       assert.equal(body.excerpt, 'Edited in the second tab.');
-      assert.equal(body.title, STORY.title, 'what the second tab showed is what was saved');
+      assert.equal(body.title, `${STORY.title} (updated)`);
+      assert.equal(await control(second, 'Title').inputValue(), `${STORY.title} (updated)`, 'the screen shows what is stored');
       await second.close();
     });
   });
@@ -332,6 +334,77 @@ describe('the newsroom in the web admin', () => {
       assert.equal(new Date(article.publish_at).toISOString(), '2030-06-01T13:30:00.000Z');
       assert.equal(article.featured_image_id, Number(chosen));
     }, { timezoneId: 'America/New_York' });
+  });
+
+  test('keyboard only: an editor moderates a comment, with the focus always visible', EACH, async () => {
+    const form = await publicGet(`/articles/${made.slug}/comment-form`);
+    const posted = await fetch(`${BASE_URL}/api/v1/articles/${made.slug}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        author_name: 'Noor Haddad', author_email: 'noor@example.org', honeypot: '',
+        body: 'Is there a map of the new field?', form_token: form.body.form_token,
+      }),
+    });
+    assert.equal(posted.status, 202);
+
+    await as(EDITOR, async ({ page }) => {
+      const link = signedInFrame(page).nav.getByRole('link', { name: 'Comments', exact: true });
+      await tabTo(page, link);
+      const outline = await link.evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+      });
+      assert.equal(outline.style, 'solid', 'a focused link shows an outline');
+      assert.ok(outline.width >= 2, `outline ${outline.width}px`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Comments' }).waitFor();
+      const box = page.getByRole('checkbox', { name: 'Choose the comment by Noor Haddad' });
+      await tabTo(page, box);
+      await page.keyboard.press('Space');
+      assert.ok(await box.isChecked());
+      await tabTo(page, page.getByRole('button', { name: 'Approve' }));
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Approve: 1 comment' }).waitFor();
+    });
+    const thread = await publicGet(`/articles/${made.slug}/comments`);
+    assert.ok(thread.body.data.some((c) => c.author_name === 'Noor Haddad'));
+  });
+
+  test('an editor moves a story to the trash and restores it from the Trash tab', EACH, async () => {
+    await as(EDITOR, async ({ page }) => {
+      await page.goto(`${ADMIN_URL}#/articles/${made.id}`);
+      await badge(page).filter({ hasText: 'Published' }).waitFor();
+      await page.getByRole('button', { name: 'Move to the trash' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Articles' }).waitFor();
+      assert.equal((await publicGet(`/articles/${made.id}`)).status, 404, 'gone from the public API');
+      const restore = page.getByRole('button', { name: `Restore “${STORY.title} (updated)”` });
+      await restore.waitFor();
+      await review(page, 'articles-trash');
+      await restore.click();
+      await badge(page).filter({ hasText: 'Published' }).waitFor();
+      assert.equal((await publicGet(`/articles/${made.id}`)).status, 200, 'public again');
+    });
+  });
+
+  test('signing out after the access token expired still ends the session', EACH, async () => {
+    await as(CONTRIBUTOR, async ({ context, page }) => {
+      // The page sat idle: its in-memory access token has expired. The
+      // first logout is sent with a dead token; the admin must renew it
+      // and sign out for real.
+      let spoiled = 0;
+      await page.route('**/api/v1/auth/logout', async (route) => {
+        if (spoiled++ > 0) return route.continue();
+        const headers = { ...route.request().headers(), authorization: 'Bearer expired.token.value' };
+        return route.continue({ headers });
+      });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      assert.equal(spoiled, 2, 'the logout was retried with a renewed token');
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      assert.equal((await context.cookies()).filter((c) => c.name === 'cms_refresh').length, 0);
+    });
   });
 
   test('signing out ends the session on the server', EACH, async () => {

@@ -107,6 +107,7 @@ export function buildForm({ authors, tags, media }) {
     if (!file) return;
     const error = upload.querySelector('.error');
     error.textContent = '';
+    upload.control.removeAttribute('aria-invalid');
     const form = new FormData();
     form.append('file', file);
     form.append('title', file.name.replace(/\.[a-z0-9]+$/i, ''));
@@ -121,6 +122,8 @@ export function buildForm({ authors, tags, media }) {
       announce('Image uploaded and chosen as the featured image.');
     } catch (problem) {
       error.textContent = problem.errors[0]?.message || problem.message;
+      upload.control.setAttribute('aria-invalid', 'true');
+      announce(`Upload failed: ${error.textContent}`, 'error');
     } finally {
       upload.control.value = '';
     }

@@ -2,8 +2,8 @@
 // pages.
 
 import { api, query } from '../api.js';
-import { h, fill, when } from '../dom.js';
 import { go } from '../router.js';
+import { h, fill, when, action, announce } from '../dom.js';
 import * as session from '../session.js';
 import { STATUS_LABELS } from './labels.js';
 
@@ -67,7 +67,10 @@ export async function articlesView(main, { query: params }) {
       h('caption', {}, `${STATUS_LABELS[status]}: ${total} article${total === 1 ? '' : 's'}`),
       h('thead', {}, h('tr', {}, ['Title', 'Author', 'Updated', status === 'scheduled' ? 'Goes live' : 'Published'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, articles.map((a) => h('tr', {},
-        h('td', { 'data-label': 'Title' }, h('a', { href: `#/articles/${a.id}` }, a.title)),
+        // A trashed article cannot be opened, only restored.
+        h('td', { 'data-label': 'Title' }, status === 'trashed'
+          ? [a.title, ' ', action('Restore', () => restore(a), { 'aria-label': `Restore “${a.title}”` })]
+          : h('a', { href: `#/articles/${a.id}` }, a.title)),
         h('td', { 'data-label': 'Author' }, a.author?.name || '—'),
         h('td', { 'data-label': 'Updated' }, when(a.updated_at)),
         h('td', { 'data-label': status === 'scheduled' ? 'Goes live' : 'Published' }, when(a.publish_at || a.published_at)))))),
@@ -90,4 +93,15 @@ export async function all(path) {
     if (items.length >= data.meta.total || !data.data.length) break;
   }
   return items;
+}
+
+/** Out of the trash, back to the status it had; then opened in the editor. */
+async function restore(article) {
+  try {
+    await api('POST', `/articles/${article.id}/restore`);
+    announce(`Restored “${article.title}”.`);
+    go(`/articles/${article.id}`);
+  } catch (problem) {
+    announce(`Not restored: ${problem.message}`, 'error');
+  }
 }

@@ -2,13 +2,13 @@
 // approved, marked as spam or trashed together.
 
 import { api, query } from '../api.js';
-import { h, fill, when, announce } from '../dom.js';
+import { h, fill, when, announce, focusHeading } from '../dom.js';
 
 const STATUSES = [['pending', 'Pending'], ['approved', 'Approved'], ['spam', 'Spam'], ['trash', 'Trash']];
 const ACTIONS = [['approved', 'Approve'], ['spam', 'Mark as spam'], ['trash', 'Move to trash']];
 const PER_PAGE = 50;
 
-export async function commentsView(main, { query: params }) {
+export async function commentsView(main, { query: params, failed = [] }) {
   const status = STATUSES.some(([s]) => s === params.get('status')) ? params.get('status') : 'pending';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const link = (changes) => `#/comments${query({ status, page, ...changes })}`;
@@ -19,6 +19,13 @@ export async function commentsView(main, { query: params }) {
   const selectAll = h('input', { type: 'checkbox', id: 'select-all' });
   const result = h('div', { class: 'form-alert-slot' });
   selectAll.addEventListener('change', () => { for (const box of boxes.values()) box.checked = selectAll.checked; });
+  // What the last bulk action could not do stays on screen, still chosen.
+  if (failed.length) {
+    const byId = new Map(comments.map((c) => [c.id, c]));
+    fill(result, h('div', { class: 'form-alert', role: 'alert' },
+      `${failed.length} comment${failed.length === 1 ? '' : 's'} could not be changed:`,
+      h('ul', {}, failed.map(({ id, reason }) => h('li', {}, `${byId.get(id)?.author_name ?? `Comment ${id}`}: ${reason}`)))));
+  }
 
   async function moderate(newStatus, label) {
     const chosen = [...boxes].filter(([, box]) => box.checked).map(([id]) => id);
@@ -27,11 +34,14 @@ export async function commentsView(main, { query: params }) {
       return;
     }
     const outcomes = await Promise.allSettled(chosen.map((id) => api('PATCH', `/comments/${id}`, { body: { status: newStatus } })));
-    const failed = outcomes.filter((o) => o.status === 'rejected');
+    const failed = chosen
+      .map((id, i) => [id, outcomes[i]])
+      .filter(([, outcome]) => outcome.status === 'rejected')
+      .map(([id, outcome]) => ({ id, reason: outcome.reason.message }));
     const done = chosen.length - failed.length;
-    announce(`${label}: ${done} comment${done === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed (${failed[0].reason.message})` : ''}.`, failed.length ? 'error' : 'ok');
-    await commentsView(main, { query: params });
-    main.querySelector('h1')?.focus();
+    announce(`${label}: ${done} comment${done === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}.`, failed.length ? 'error' : 'ok');
+    await commentsView(main, { query: params, failed });
+    focusHeading(main);
   }
 
   const pages = Math.max(1, Math.ceil(data.meta.total / PER_PAGE));
@@ -54,7 +64,7 @@ export async function commentsView(main, { query: params }) {
             ['Comment', 'By', 'Article', 'Posted'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, comments.map((c) => {
             const id = `comment-${c.id}`;
-            const box = h('input', { type: 'checkbox', id, value: String(c.id) });
+            const box = h('input', { type: 'checkbox', id, value: String(c.id), checked: failed.some((f) => f.id === c.id) });
             boxes.set(c.id, box);
             return h('tr', {},
               h('td', {}, box, h('label', { for: id, class: 'visually-hidden' }, `Choose the comment by ${c.author_name}`)),

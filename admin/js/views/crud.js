@@ -2,7 +2,7 @@
 // keys): a table, a form to add or change one item, and deletion.
 
 import { api } from '../api.js';
-import { h, fill, field, showProblem, clearErrors, announce } from '../dom.js';
+import { h, fill, field, showProblem, clearErrors, announce, focusHeading } from '../dom.js';
 import { all } from './articles.js';
 
 /**
@@ -35,6 +35,7 @@ export async function crudScreen(main, spec) {
           : await api('POST', spec.path, { body: spec.body(values, null) });
         announce(item ? `${capital(spec.noun)} saved.` : `${capital(spec.noun)} added.`);
         await crudScreen(main, spec);
+        focusHeading(main);
         if (!item && spec.created) spec.created(data, main.querySelector('.crud-extra'));
       } catch (problem) {
         showProblem(form, problem.body || { detail: problem.message });
@@ -50,6 +51,7 @@ export async function crudScreen(main, spec) {
       await api('DELETE', `${spec.path}/${spec.key ? spec.key(item) : item.id}`);
       announce(`${capital(spec.noun)} ${spec.deletedWord || 'deleted'}.`);
       await crudScreen(main, spec);
+      focusHeading(main);
     } catch (problem) {
       fill(extra, h('p', { class: 'form-alert', role: 'alert' }, problem.message));
     }
