@@ -113,6 +113,23 @@ fn cookie_refresh(app: &TestApp, value: &str) -> RequestBuilder {
         .header("cookie", format!("cms_refresh={value}"))
 }
 
+/// A cookie refresh from this server's own origin, with no body.
+async fn refresh_here(app: &TestApp, value: &str) -> Response {
+    cookie_refresh(app, value)
+        .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A refused cookie: 401, and the answer clears it.
+async fn assert_ended(res: Response) {
+    set_cookie(&res)
+        .expect("a clearing cookie")
+        .assert_cleared();
+    assert_problem(res, 401, "unauthorized").await;
+}
+
 async fn me(app: &TestApp, token: &str) -> u16 {
     app.request(Method::GET, "/api/v1/me")
         .bearer_auth(token)
@@ -172,11 +189,7 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     let (_, first) = cookie_login(&app, &editor.email).await;
 
     // No body at all, as a browser's fetch sends it.
-    let res = cookie_refresh(&app, &first.value)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
+    let res = refresh_here(&app, &first.value).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let second = set_cookie(&res).expect("a rotated cookie");
@@ -204,24 +217,10 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
 
     // The first cookie again: a replay. 401, the cookie is cleared, and the
     // whole session is over.
-    let res = cookie_refresh(&app, &first.value)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
-    set_cookie(&res)
-        .expect("a clearing cookie")
-        .assert_cleared();
-    assert_problem(res, 401, "unauthorized").await;
-    let res = cookie_refresh(&app, &current)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
-    set_cookie(&res)
-        .expect("a clearing cookie")
-        .assert_cleared();
-    assert_problem(res, 401, "unauthorized").await;
+    let res = refresh_here(&app, &first.value).await;
+    assert_ended(res).await;
+    let res = refresh_here(&app, &current).await;
+    assert_ended(res).await;
     assert_eq!(
         me(&app, &second_access).await,
         401,
@@ -229,15 +228,8 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     );
 
     // An unknown cookie is cleared as well.
-    let res = cookie_refresh(&app, "not-a-token")
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
-    set_cookie(&res)
-        .expect("a clearing cookie")
-        .assert_cleared();
-    assert_problem(res, 401, "unauthorized").await;
+    let res = refresh_here(&app, "not-a-token").await;
+    assert_ended(res).await;
 
     // Neither a body token nor a cookie: 401, nothing to clear.
     for req in [
@@ -274,11 +266,7 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     let body: Value = res.json().await.unwrap();
     assert!(body["refresh_token"].is_string(), "{body}");
     // … and the cookie was left alone.
-    let res = cookie_refresh(&app, &fresh.value)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
+    let res = refresh_here(&app, &fresh.value).await;
     assert_eq!(res.status(), 200);
 }
 
@@ -335,11 +323,7 @@ async fn cookie_refresh_needs_this_origin(app: TestApp) {
         );
     }
     // The refusals spent nothing: the cookie still works from this origin.
-    let res = cookie_refresh(&app, &cookie.value)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
+    let res = refresh_here(&app, &cookie.value).await;
     assert_eq!(res.status(), 200);
     set_cookie(&res).expect("a rotated cookie").assert_issued();
 }
@@ -395,15 +379,8 @@ async fn logout_clears_the_cookie(app: TestApp) {
         .expect("a clearing cookie")
         .assert_cleared();
     assert_eq!(me(&app, &access).await, 401);
-    let res = cookie_refresh(&app, &cookie.value)
-        .header("origin", &app.base)
-        .send()
-        .await
-        .unwrap();
-    set_cookie(&res)
-        .expect("a clearing cookie")
-        .assert_cleared();
-    assert_problem(res, 401, "unauthorized").await;
+    let res = refresh_here(&app, &cookie.value).await;
+    assert_ended(res).await;
 
     // A JSON-mode logout (no cookie, no Origin) clears it too, harmlessly.
     let (status, session) = send_json(

@@ -96,6 +96,18 @@ async function publicGet(path) {
   return { status: res.status, body: await res.json() };
 }
 
+/** A reader's comment on the story, through the public form (held for moderation). */
+async function postComment(name, email, body) {
+  const form = await publicGet(`/articles/${made.slug}/comment-form`);
+  assert.equal(form.status, 200);
+  const posted = await fetch(`${BASE_URL}/api/v1/articles/${made.slug}/comments`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ author_name: name, author_email: email, honeypot: '', body, form_token: form.body.form_token }),
+  });
+  assert.equal(posted.status, 202);
+}
+
 describe('the newsroom in the web admin', () => {
   test('an admin adds an author, a tag, two colleagues and an API key', EACH, async () => {
     await as(undefined, async ({ page }) => {
@@ -215,17 +227,7 @@ describe('the newsroom in the web admin', () => {
   });
 
   test('an editor approves a reader comment from the moderation queue', EACH, async () => {
-    const form = await publicGet(`/articles/${made.slug}/comment-form`);
-    assert.equal(form.status, 200);
-    const posted = await fetch(`${BASE_URL}/api/v1/articles/${made.slug}/comments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        author_name: 'Sam Okafor', author_email: 'sam@example.org', honeypot: '',
-        body: 'Our bill went up 14% last summer. Will the new field help?', form_token: form.body.form_token,
-      }),
-    });
-    assert.equal(posted.status, 202);
+    await postComment('Sam Okafor', 'sam@example.org', 'Our bill went up 14% last summer. Will the new field help?');
     assert.equal((await publicGet(`/articles/${made.slug}/comments`)).body.data.length, 0);
 
     await as(EDITOR, async ({ page }) => {
@@ -337,16 +339,7 @@ describe('the newsroom in the web admin', () => {
   });
 
   test('keyboard only: an editor moderates a comment, with the focus always visible', EACH, async () => {
-    const form = await publicGet(`/articles/${made.slug}/comment-form`);
-    const posted = await fetch(`${BASE_URL}/api/v1/articles/${made.slug}/comments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        author_name: 'Noor Haddad', author_email: 'noor@example.org', honeypot: '',
-        body: 'Is there a map of the new field?', form_token: form.body.form_token,
-      }),
-    });
-    assert.equal(posted.status, 202);
+    await postComment('Noor Haddad', 'noor@example.org', 'Is there a map of the new field?');
 
     await as(EDITOR, async ({ page }) => {
       const link = signedInFrame(page).nav.getByRole('link', { name: 'Comments', exact: true });

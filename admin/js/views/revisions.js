@@ -17,7 +17,8 @@ export function revisionsPanel(box, { article, etag, after }) {
       if (!data.data.length) { fill(list, h('p', { class: 'empty' }, 'No earlier versions.')); return; }
       fill(list, h('table', {},
         h('caption', { class: 'visually-hidden' }, 'Revisions of this article'),
-        h('thead', {}, h('tr', {}, ['Version', 'Saved', 'Step', 'Title', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['Version', 'Saved', 'Step', 'Title'].map((c) => h('th', { scope: 'col' }, c)),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
         h('tbody', {}, data.data.map((r) => h('tr', {},
           h('td', { 'data-label': 'Version' }, String(r.version)),
           h('td', { 'data-label': 'Saved' }, when(r.created_at)),
