@@ -160,6 +160,27 @@ describe('the newsroom in the web admin', () => {
       const res = await fetch(`${BASE_URL}/api/v1/articles`, { headers: { Authorization: `Bearer ${value}` } });
       assert.equal(res.status, 200, 'the key shown once works');
       await review(page, 'api-keys');
+      // Revoked (after a confirmation), it stops working at once.
+      page.once('dialog', (d) => d.accept());
+      await page.getByRole('button', { name: 'Revoke Website frontend' }).click();
+      await page.getByText('No API keys yet.').waitFor();
+      const revoked = await fetch(`${BASE_URL}/api/v1/articles`, { headers: { Authorization: `Bearer ${value}` } });
+      assert.equal(revoked.status, 401, 'a revoked key is refused');
+
+      // A user disabled on the Users screen can no longer sign in.
+      await open(page, 'Users');
+      await page.getByRole('button', { name: `Edit ${EDITOR.email}` }).click();
+      await page.getByRole('checkbox', { name: 'Disabled (cannot sign in)' }).check();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('row', { name: new RegExp(`${EDITOR.email}.*disabled`) }).waitFor();
+      const refused = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(EDITOR),
+      });
+      assert.equal(refused.status, 401, 'a disabled user cannot sign in');
+      await page.getByRole('button', { name: `Edit ${EDITOR.email}` }).click();
+      await page.getByRole('checkbox', { name: 'Disabled (cannot sign in)' }).uncheck();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('row', { name: new RegExp(`${EDITOR.email}.*enabled`) }).waitFor();
     });
   });
 

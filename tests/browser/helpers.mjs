@@ -108,6 +108,14 @@ export async function watchErrors(page) {
     const where = message.location()?.url ? ` (${message.location().url}:${message.location().lineNumber})` : '';
     seen.push(`console error: ${text}${where}`);
   });
+  // The admin works with no network beyond its server: nothing else is asked.
+  const own = new URL(BASE_URL).origin;
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.origin !== own) {
+      seen.push(`request to another host: ${request.method()} ${request.url()}`);
+    }
+  });
   page.on('requestfailed', (request) => {
     const failure = request.failure()?.errorText ?? 'failed';
     // A navigation or reload cancels the requests of the page it leaves.
