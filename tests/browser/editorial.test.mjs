@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ADMIN_URL, BASE_URL, PHONE,
+  ADMIN, ADMIN_URL, BASE_URL, PHONE,
   checkAxe, launchBrowser, newSession, shot, signIn, signedInFrame,
 } from './helpers.mjs';
 
@@ -181,6 +181,46 @@ describe('the newsroom in the web admin', () => {
       await page.getByRole('checkbox', { name: 'Disabled (cannot sign in)' }).uncheck();
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('row', { name: new RegExp(`${EDITOR.email}.*enabled`) }).waitFor();
+    });
+  });
+
+  test('the article list pages, searches and filters by tag and author', EACH, async () => {
+    // 23 drafts through the API (as the admin), one of them tagged.
+    const login = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN),
+    });
+    const { access_token: token } = await login.json();
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const authors = await (await fetch(`${BASE_URL}/api/v1/authors`)).json();
+    const lea = authors.data.find((a) => a.name === 'Lea Moreau');
+    for (let i = 1; i <= 23; i += 1) {
+      const body = {
+        title: i === 7 ? 'Harbour dredging contract awarded' : `Briefing note ${i}`,
+        body: `Desk note number ${i}.`, author_id: lea.id, tags: i === 7 ? ['energy'] : [],
+      };
+      const res = await fetch(`${BASE_URL}/api/v1/articles`, { method: 'POST', headers, body: JSON.stringify(body) });
+      assert.equal(res.status, 201);
+    }
+    await as(undefined, async ({ page }) => {
+      await page.getByRole('table').getByRole('caption').filter({ hasText: 'Drafts: 23 articles' }).waitFor();
+      assert.equal(await page.getByRole('table').getByRole('row').count(), 21, 'a header and 20 rows');
+      await page.getByText('Page 1 of 2').waitFor();
+      await page.getByRole('link', { name: 'Next →' }).click();
+      await page.getByText('Page 2 of 2').waitFor();
+      assert.equal(await page.getByRole('table').getByRole('row').count(), 4);
+      await review(page, 'articles-drafts-page-2');
+
+      await page.getByRole('searchbox', { name: 'Search' }).fill('dredging');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.getByRole('link', { name: 'Harbour dredging contract awarded' }).waitFor();
+      assert.equal(await page.getByRole('table').getByRole('row').count(), 2);
+
+      await page.getByRole('searchbox', { name: 'Search' }).fill('');
+      await page.getByRole('combobox', { name: 'Tag' }).selectOption({ label: 'Energy' });
+      await page.getByRole('combobox', { name: 'Author' }).selectOption({ label: 'Lea Moreau' });
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.getByRole('table').getByRole('caption').filter({ hasText: 'Drafts: 1 article' }).waitFor();
+      await page.getByRole('link', { name: 'Harbour dredging contract awarded' }).waitFor();
     });
   });
 
