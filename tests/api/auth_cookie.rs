@@ -15,6 +15,7 @@ both_backends!(
     cookie_login_sets_a_scoped_http_only_cookie,
     cookie_refresh_rotates_and_a_replay_ends_the_session,
     cookie_login_needs_this_origin,
+    two_tabs_refreshing_one_cookie_at_once_end_the_session,
     cookie_refresh_needs_this_origin,
     logout_clears_the_cookie,
 );
@@ -296,6 +297,32 @@ async fn cookie_login_needs_this_origin(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+}
+
+/// Why the admin serializes its refreshes across tabs (Web Locks): two
+/// refreshes with one cookie at once are one rotation and one replay, and
+/// the replay ends the session. Many rounds, on both backends.
+async fn two_tabs_refreshing_one_cookie_at_once_end_the_session(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    let rounds: usize = std::env::var("RACE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    for round in 0..rounds {
+        let (_, cookie) = cookie_login(&app, &editor.email).await;
+        let (a, b) = tokio::join!(
+            refresh_here(&app, &cookie.value),
+            refresh_here(&app, &cookie.value)
+        );
+        let (won, lost) = match (a.status().as_u16(), b.status().as_u16()) {
+            (200, 401) => (a, b),
+            (401, 200) => (b, a),
+            other => panic!("round {round}: {other:?}"),
+        };
+        let next = set_cookie(&won).expect("a rotated cookie").value;
+        assert_ended(lost).await;
+        assert_ended(refresh_here(&app, &next).await).await;
+    }
 }
 
 async fn cookie_refresh_needs_this_origin(app: TestApp) {

@@ -20,6 +20,7 @@ both_backends_with!(
         ("LOGIN_IP_MAX_FAILURES", "100000")
     ],
     no_refresh_chain_outlives_a_revocation,
+    a_refresh_token_spent_twice_at_once_ends_the_session,
 );
 both_backends_with!(
     [
@@ -59,6 +60,35 @@ async fn refresh(app: &TestApp, token: &str) -> (u16, Value) {
             .json(&json!({ "refresh_token": token })),
     )
     .await
+}
+
+/// Two clients present one refresh token at the same moment (two tabs, a
+/// retry racing its original, a thief racing its victim): the rotation is
+/// atomic, so one wins and the other is taken for a replay, which ends the
+/// session, the winner's new tokens included.
+async fn a_refresh_token_spent_twice_at_once_ends_the_session(app: TestApp) {
+    let editor = fixtures::staff(&app, "editor").await;
+    for round in 0..rounds() {
+        let tokens = login(&app, &editor.email, PASSWORD).await;
+        let token = tokens["refresh_token"].as_str().unwrap();
+        let (a, b) = tokio::join!(refresh(&app, token), refresh(&app, token));
+        let mut statuses = [a.0, b.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 401], "round {round}");
+        let winner = if a.0 == 200 { a.1 } else { b.1 };
+        let next = winner["refresh_token"].as_str().unwrap();
+        assert_eq!(
+            refresh(&app, next).await.0,
+            401,
+            "round {round}: the session lives on"
+        );
+        let access = winner["access_token"].as_str().unwrap();
+        assert_eq!(
+            me(&app, access).await,
+            401,
+            "round {round}: its access token still works"
+        );
+    }
 }
 
 async fn me(app: &TestApp, access: &str) -> u16 {
