@@ -12,6 +12,8 @@ import { commentsView } from './views/comments.js';
 import { authorsView, tagsView } from './views/taxonomy.js';
 import { usersView } from './views/users.js';
 import { apiKeysView } from './views/api_keys.js';
+import { auditView } from './views/audit.js';
+import { accountView } from './views/account.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -24,6 +26,10 @@ router.route('/authors', authorsView);
 router.route('/tags', tagsView);
 router.route('/users', usersView);
 router.route('/api-keys', apiKeysView);
+router.route('/audit', auditView);
+router.route('/account', (screen) => accountView(screen, {
+  onPasswordChanged: () => showLogin('Your password is changed and every session has ended: sign in with the new one.'),
+}));
 
 /** The navigation, by role. */
 function links() {
@@ -34,6 +40,7 @@ function links() {
     ['/tags', 'Tags', true],
     ['/users', 'Users', session.atLeast('admin')],
     ['/api-keys', 'API keys', session.atLeast('admin')],
+    ['/audit', 'Audit log', session.atLeast('admin')],
   ].filter(([, , shown]) => shown);
 }
 
@@ -44,7 +51,8 @@ function drawFrame() {
     h('nav', { 'aria-label': 'Main' },
       h('ul', {}, links().map(([path, label]) => h('li', {}, h('a', { href: `#${path}`, 'data-path': path }, label))))),
     h('div', { class: 'who' },
-      h('span', { class: 'me' }, user.email, ' ', h('span', { class: 'role' }, user.role)),
+      h('a', { class: 'me', href: '#/account' },
+        h('span', { class: 'visually-hidden' }, 'Your account: '), user.email, ' ', h('span', { class: 'role' }, user.role)),
       h('button', { type: 'button', class: 'quiet', onclick: signOut }, 'Sign out')));
   top.hidden = false;
 }
@@ -106,6 +114,8 @@ function showLogin(message) {
 let started = false;
 function enter() {
   drawFrame();
+  // The sign-in form goes at once; the first screen follows when loaded.
+  fill(main, h('p', { class: 'loading' }, 'Loading…'));
   if (started) router.dispatch(); else { started = true; router.start(show); }
 }
 

@@ -441,6 +441,44 @@ describe('the newsroom in the web admin', () => {
     });
   });
 
+  test('an admin reads the audit log, filtered by target', EACH, async () => {
+    await as(undefined, async ({ page }) => {
+      await open(page, 'Audit log');
+      await page.getByRole('cell', { name: 'article.publish' }).first().waitFor();
+      await review(page, 'audit-log');
+      await page.getByRole('combobox', { name: 'Target' }).fill(`article:${made.id}`);
+      await page.getByRole('button', { name: 'Filter' }).click();
+      // The filtered page replaces the full one when it has loaded.
+      await page.waitForFunction((wanted) => {
+        const cells = [...document.querySelectorAll('td[data-label="Target"]')];
+        return cells.length > 0 && cells.every((td) => td.textContent === wanted);
+      }, `article ${made.id}`);
+      await page.getByRole('cell', { name: 'article.create' }).waitFor();
+      const targets = await page.locator('td[data-label="Target"]').allTextContents();
+      assert.ok(targets.length >= 5, `${targets.length} events`);
+      assert.deepEqual([...new Set(targets)], [`article ${made.id}`], 'only that article');
+      // The contributor's create, by name: who did it is shown as an email.
+      await page.getByRole('row', { name: new RegExp(`${CONTRIBUTOR.email}.*article\\.create`) }).waitFor();
+    });
+  });
+
+  test('a user changes their password on the Account screen', EACH, async () => {
+    await as(CONTRIBUTOR, async ({ page }) => {
+      await page.getByRole('link', { name: /^Your account:/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+      await page.getByLabel('Current password').fill('not my password at all');
+      await page.getByLabel('New password').fill('harbour lights at dusk 2030');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.locator('[data-field="current_password"] .error').filter({ hasText: 'not your current password' }).waitFor();
+      await review(page, 'account');
+      await page.getByLabel('Current password').fill(CONTRIBUTOR.password);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Your password is changed').waitFor();
+      CONTRIBUTOR.password = 'harbour lights at dusk 2030';
+      await signIn(page, CONTRIBUTOR);
+    });
+  });
+
   test('signing out after the access token expired still ends the session', EACH, async () => {
     await as(CONTRIBUTOR, async ({ context, page }) => {
       // The page sat idle: its in-memory access token has expired. The
