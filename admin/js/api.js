@@ -23,7 +23,6 @@ export class Problem extends Error {
 export function whenSignedOut(callback) { onSignedOut = callback; }
 
 export function setAccessToken(token) { accessToken = token; }
-export function hasAccessToken() { return accessToken !== null; }
 
 /**
  * A request to the API, e.g. PATCH of an article with `{body, ifMatch}`.
@@ -96,4 +95,15 @@ export function query(params) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/** Every item of a small list (authors, tags, users), 100 at a time. */
+export async function all(path) {
+  const items = [];
+  for (let page = 1; page <= 50; page += 1) {
+    const { data } = await api('GET', `${path}${query({ page, per_page: 100 })}`);
+    items.push(...data.data);
+    if (items.length >= data.meta.total || !data.data.length) break;
+  }
+  return items;
 }

@@ -76,6 +76,11 @@ export function values(form) {
   return out;
 }
 
+/** The problem+json body of a failed request (or its message as `detail`). */
+export function problemBody(problem) {
+  return problem.body || { detail: problem.message };
+}
+
 /** Clears the errors a form shows. */
 export function clearErrors(form) {
   for (const p of form.querySelectorAll('.field .error')) p.textContent = '';
@@ -138,4 +143,34 @@ export function focusHeading(root) {
   if (!heading) return;
   heading.tabIndex = -1;
   heading.focus({ preventScroll: true });
+}
+
+/** A control with its name above it, for filter rows. */
+export function labelled(text, control) {
+  return h('label', { class: 'inline' }, h('span', {}, text), control);
+}
+
+/** "← Previous · Page n of m · Next →"; `href(n)` links page n. Nothing for one page. */
+export function pager(page, pages, href) {
+  if (pages <= 1) return null;
+  return h('nav', { class: 'pager', 'aria-label': 'Pages' },
+    page > 1 ? h('a', { href: href(page - 1), rel: 'prev' }, '← Previous') : h('span'),
+    h('span', {}, `Page ${page} of ${pages}`),
+    page < pages ? h('a', { href: href(page + 1), rel: 'next' }, 'Next →') : h('span'));
+}
+
+/** The browser's time zone, as date-time labels name it. */
+export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** A `datetime-local` value (the browser's time zone) as an RFC 3339 instant. */
+export function fromLocalInput(value) {
+  return new Date(value).toISOString();
+}
+
+/** An instant as a `datetime-local` value in the browser's time zone. */
+export function toLocalInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -41,7 +41,7 @@ export function start(show) {
     dispatch();
   });
   window.addEventListener('beforeunload', (event) => {
-    if (guard && guard()) { event.preventDefault(); event.returnValue = ''; }
+    if (hasUnsaved()) { event.preventDefault(); event.returnValue = ''; }
   });
   dispatch();
 }

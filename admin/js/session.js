@@ -36,8 +36,7 @@ export async function signOut() {
     // answer (401: already over) leaves no session to end.
     if (problem.status === 0) throw problem;
   }
-  setAccessToken(null);
-  user = null;
+  forget();
   drafts.clearAll();
 }
 

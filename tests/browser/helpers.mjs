@@ -216,3 +216,14 @@ export async function signIn(page, { email = ADMIN.email, password = ADMIN.passw
 export async function refreshCookie(context) {
   return (await context.cookies()).find((c) => c.name === 'cms_refresh');
 }
+
+/** Signs in through the API, as a non-browser client would: `{status, token}`. */
+export async function apiLogin(user = ADMIN) {
+  const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  const body = await res.json();
+  return { status: res.status, token: body.access_token };
+}

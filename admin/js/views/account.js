@@ -2,7 +2,7 @@
 // (which ends every session, this one included).
 
 import { api } from '../api.js';
-import { h, fill, field, showProblem, clearErrors } from '../dom.js';
+import { h, fill, field, showProblem, clearErrors, problemBody } from '../dom.js';
 import * as session from '../session.js';
 
 export function accountView(main, { onPasswordChanged }) {
@@ -27,7 +27,7 @@ export function accountView(main, { onPasswordChanged }) {
       // 403 means the current password is wrong: say so at that field.
       const body = problem.status === 403
         ? { errors: [{ field: 'current_password', message: 'This is not your current password.' }] }
-        : problem.body || { detail: problem.message };
+        : problemBody(problem);
       showProblem(form, body);
     }
   });

@@ -1,7 +1,7 @@
 // API keys (admins only): read-only keys for frontends and previews; the
 // secret is shown once, right after creation.
 
-import { h, fill, when } from '../dom.js';
+import { h, fill, when, TIME_ZONE, fromLocalInput } from '../dom.js';
 import * as session from '../session.js';
 import { crudScreen } from './crud.js';
 
@@ -23,12 +23,12 @@ export function apiKeysView(main) {
       { name: 'name', label: 'Name', required: true, hint: 'What the key is for, e.g. “Website frontend”.' },
       { name: 'scope', label: 'Scope', type: 'select', value: 'read',
         options: [['read', 'read: published content'], ['preview', 'preview: also unpublished articles']] },
-      { name: 'expires_at', label: `Expires (${Intl.DateTimeFormat().resolvedOptions().timeZone})`, type: 'datetime-local', hint: 'Never when left empty.' },
+      { name: 'expires_at', label: `Expires (${TIME_ZONE})`, type: 'datetime-local', hint: 'Never when left empty.' },
     ],
     body: (v) => ({
       name: v.name,
       scope: v.scope,
-      ...(v.expires_at ? { expires_at: new Date(v.expires_at).toISOString() } : {}),
+      ...(v.expires_at ? { expires_at: fromLocalInput(v.expires_at) } : {}),
     }),
     created: (key, box) => {
       const code = h('code', { class: 'secret', tabindex: '0' }, key.secret);

@@ -66,6 +66,9 @@ export function changed(a, b) {
   return FIELDS.filter((name) => !same(a[name], b[name]));
 }
 
+/** How a media item is named in the picker. */
+const mediaLabel = (m) => m.title || m.filename || `Image ${m.id}`;
+
 /** The form's controls, grouped; returns {form, controls, read(), write(values)}. */
 export function buildForm({ authors, tags, media }) {
   const f = (name, opts) => field({ name, label: LABELS[name], ...opts });
@@ -82,7 +85,7 @@ export function buildForm({ authors, tags, media }) {
     }),
     featured_image_id: f('featured_image_id', {
       type: 'select',
-      options: [['', media.length ? 'None' : 'The media library is empty'], ...media.map((m) => [String(m.id), m.title || m.filename || `Image ${m.id}`])],
+      options: [['', media.length ? 'None' : 'The media library is empty'], ...media.map((m) => [String(m.id), mediaLabel(m)])],
     }),
     featured_image_url: f('featured_image_url', { type: 'url', hint: 'For an image outside the media library.' }),
     meta_title: f('meta_title', { maxlength: 200 }),
@@ -115,7 +118,7 @@ export function buildForm({ authors, tags, media }) {
       const { data } = await api('POST', '/media', { body: form });
       media.unshift(data);
       const select = controls.featured_image_id.control;
-      select.add(h('option', { value: String(data.id) }, data.title || data.filename || `Image ${data.id}`), 1);
+      select.add(h('option', { value: String(data.id) }, mediaLabel(data)), 1);
       select.value = String(data.id);
       select.dispatchEvent(new Event('input', { bubbles: true }));
       showThumb();

@@ -1,9 +1,9 @@
 // The article list: one tab per status, search, tag and author filters,
 // pages.
 
-import { api, query } from '../api.js';
+import { all, api, query } from '../api.js';
 import { go } from '../router.js';
-import { h, fill, when, action, announce } from '../dom.js';
+import { h, fill, when, action, announce, labelled, pager } from '../dom.js';
 import * as session from '../session.js';
 import { STATUS_LABELS } from './labels.js';
 
@@ -74,26 +74,9 @@ export async function articlesView(main, { query: params }) {
         h('td', { 'data-label': 'Author' }, a.author?.name || '—'),
         h('td', { 'data-label': 'Updated' }, when(a.updated_at)),
         h('td', { 'data-label': status === 'scheduled' ? 'Goes live' : 'Published' }, when(a.publish_at || a.published_at)))))),
-    pages > 1 ? h('nav', { class: 'pager', 'aria-label': 'Pages' },
-      page > 1 ? h('a', { href: link({ page: page - 1 }), rel: 'prev' }, '← Previous') : h('span'),
-      h('span', {}, `Page ${page} of ${pages}`),
-      page < pages ? h('a', { href: link({ page: page + 1 }), rel: 'next' }, 'Next →') : h('span')) : null);
+    pager(page, pages, (n) => link({ page: n })));
 }
 
-function labelled(text, control) {
-  return h('label', { class: 'inline' }, h('span', {}, text), control);
-}
-
-/** Every item of a small list (authors, tags), 100 at a time. */
-export async function all(path) {
-  const items = [];
-  for (let page = 1; page <= 50; page += 1) {
-    const { data } = await api('GET', `${path}${query({ page, per_page: 100 })}`);
-    items.push(...data.data);
-    if (items.length >= data.meta.total || !data.data.length) break;
-  }
-  return items;
-}
 
 /** Out of the trash, back to the status it had; then opened in the editor. */
 async function restore(article) {

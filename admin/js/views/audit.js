@@ -1,9 +1,8 @@
 // The audit log (admins): who did what, to what, when; filters and older
 // pages by cursor.
 
-import { api, query } from '../api.js';
-import { h, fill, when } from '../dom.js';
-import { all } from './articles.js';
+import { all, api, query } from '../api.js';
+import { h, fill, when, labelled } from '../dom.js';
 
 const TARGETS = ['article', 'author', 'tag', 'comment', 'user', 'api_key', 'media', 'webhook'];
 
@@ -57,8 +56,4 @@ export async function auditView(main, { query: params }) {
     h('nav', { class: 'pager', 'aria-label': 'Pages' },
       cursor ? h('a', { href: link({ cursor: '' }) }, '← Newest') : h('span'),
       page.meta.next_cursor ? h('a', { href: link({ cursor: page.meta.next_cursor }) }, 'Older →') : h('span')));
-}
-
-function labelled(text, control) {
-  return h('label', { class: 'inline' }, h('span', {}, text), control);
 }

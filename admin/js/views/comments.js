@@ -2,7 +2,7 @@
 // approved, marked as spam or trashed together.
 
 import { api, query } from '../api.js';
-import { h, fill, when, announce, focusHeading } from '../dom.js';
+import { h, fill, when, announce, focusHeading, pager } from '../dom.js';
 
 const STATUSES = [['pending', 'Pending'], ['approved', 'Approved'], ['spam', 'Spam'], ['trash', 'Trash']];
 const ACTIONS = [['approved', 'Approve'], ['spam', 'Mark as spam'], ['trash', 'Move to trash']];
@@ -74,10 +74,7 @@ export async function commentsView(main, { query: params, failed = [] }) {
               h('td', { 'data-label': 'Posted' }, when(c.created_at)));
           }))))
       : h('p', { class: 'empty' }, `No ${status} comments.`),
-    pages > 1 ? h('nav', { class: 'pager', 'aria-label': 'Pages' },
-      page > 1 ? h('a', { href: link({ page: page - 1 }) }, '← Previous') : h('span'),
-      h('span', {}, `Page ${page} of ${pages}`),
-      page < pages ? h('a', { href: link({ page: page + 1 }) }, 'Next →') : h('span')) : null);
+    pager(page, pages, (n) => link({ page: n })));
 }
 
 /** The titles of the articles the comments are on (one small read each). */

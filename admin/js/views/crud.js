@@ -1,9 +1,8 @@
 // One screen shape for the small resources (authors, tags, users, API
 // keys): a table, a form to add or change one item, and deletion.
 
-import { api } from '../api.js';
-import { h, fill, field, showProblem, clearErrors, announce, focusHeading } from '../dom.js';
-import { all } from './articles.js';
+import { all, api } from '../api.js';
+import { h, fill, field, showProblem, clearErrors, announce, focusHeading, problemBody, values as formValues } from '../dom.js';
 
 /**
  * spec: {title, noun, path, columns: [[label, item => text|node]],
@@ -27,18 +26,17 @@ export async function crudScreen(main, spec) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearErrors(form);
-      const values = {};
-      for (const w of wrappers) values[w.control.name] = w.control.type === 'checkbox' ? w.control.checked : w.control.value;
+      const values = formValues(form);
       try {
         const { data } = item
-          ? await api('PATCH', `${spec.path}/${spec.key ? spec.key(item) : item.id}`, { body: spec.body(values, item) })
+          ? await api('PATCH', `${spec.path}/${item.id}`, { body: spec.body(values, item) })
           : await api('POST', spec.path, { body: spec.body(values, null) });
         announce(item ? `${capital(spec.noun)} saved.` : `${capital(spec.noun)} added.`);
         await crudScreen(main, spec);
         focusHeading(main);
         if (!item && spec.created) spec.created(data, main.querySelector('.crud-extra'));
       } catch (problem) {
-        showProblem(form, problem.body || { detail: problem.message });
+        showProblem(form, problemBody(problem));
       }
     });
     fill(formBox, form);
@@ -48,7 +46,7 @@ export async function crudScreen(main, spec) {
   async function remove(item) {
     if (!confirm(`${spec.deleteVerb || 'Delete'} ${spec.noun} “${spec.label(item)}”?`)) return;
     try {
-      await api('DELETE', `${spec.path}/${spec.key ? spec.key(item) : item.id}`);
+      await api('DELETE', `${spec.path}/${item.id}`);
       announce(`${capital(spec.noun)} ${spec.deletedWord || 'deleted'}.`);
       await crudScreen(main, spec);
       focusHeading(main);

@@ -2,12 +2,11 @@
 // renderer, saving with If-Match, the workflow buttons, revisions, and a
 // local copy of unsaved changes.
 
-import { api, Problem } from '../api.js';
-import { h, fill, showProblem, clearErrors, announce, when, focusHeading } from '../dom.js';
+import { all, api, Problem } from '../api.js';
+import { h, fill, showProblem, clearErrors, announce, when, focusHeading, problemBody } from '../dom.js';
 import * as drafts from '../drafts.js';
 import { replace, setLeaveGuard } from '../router.js';
 import * as session from '../session.js';
-import { all } from './articles.js';
 import { FIELDS, buildForm, fromArticle, requestBody, changed, same } from './article_form.js';
 import { showConflict } from './conflict.js';
 import { revisionsPanel } from './revisions.js';
@@ -254,7 +253,7 @@ export async function editorView(main, { id }) {
 
 /** Problems the API reports without a field, put next to the field they concern. */
 function withFields(problem) {
-  const body = problem.body || { detail: problem.message };
+  const body = problemBody(problem);
   if (body.code === 'no_author_profile' && !body.errors?.length) {
     return { ...body, errors: [{ field: 'author_id', message: 'Choose an author: your account has no author profile of its own.' }] };
   }

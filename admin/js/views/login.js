@@ -1,6 +1,6 @@
 // The sign-in screen.
 
-import { h, fill, field, showProblem, clearErrors } from '../dom.js';
+import { h, fill, field, showProblem, clearErrors, problemBody } from '../dom.js';
 import * as session from '../session.js';
 
 export function loginView(main, { message, onSignedIn }) {
@@ -21,7 +21,7 @@ export function loginView(main, { message, onSignedIn }) {
       password.control.value = '';
       showProblem(form, problem.status === 401
         ? { detail: 'Wrong email or password.' }
-        : problem.body || { detail: problem.message });
+        : problemBody(problem));
     } finally {
       button.disabled = false;
     }

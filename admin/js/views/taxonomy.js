@@ -5,7 +5,7 @@ import { crudScreen, optional } from './crud.js';
 
 export function authorsView(main) {
   return crudScreen(main, {
-    title: 'Authors', noun: 'author', path: '/authors', key: (a) => a.id,
+    title: 'Authors', noun: 'author', path: '/authors',
     label: (a) => a.name,
     canWrite: session.atLeast('editor'),
     columns: [['Name', (a) => a.name], ['Slug', (a) => a.slug], ['Articles', (a) => String(a.article_count ?? 0)]],
@@ -22,7 +22,7 @@ export function authorsView(main) {
 
 export function tagsView(main) {
   return crudScreen(main, {
-    title: 'Tags', noun: 'tag', path: '/tags', key: (t) => t.id,
+    title: 'Tags', noun: 'tag', path: '/tags',
     label: (t) => t.name,
     canWrite: session.atLeast('editor'),
     columns: [['Name', (t) => t.name], ['Slug', (t) => t.slug], ['Articles', (t) => String(t.article_count ?? 0)]],

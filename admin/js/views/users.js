@@ -1,7 +1,7 @@
 // Users (admins only): accounts, roles, author profiles, disabling.
 
+import { all } from '../api.js';
 import * as session from '../session.js';
-import { all } from './articles.js';
 import { crudScreen } from './crud.js';
 
 const ROLES = ['contributor', 'author', 'editor', 'admin'];

@@ -3,7 +3,7 @@
 // restore. `etag()` is read at click time: saving first moves it on.
 
 import { api } from '../api.js';
-import { h, fill, field, announce, showProblem } from '../dom.js';
+import { h, fill, field, announce, showProblem, TIME_ZONE, fromLocalInput, toLocalInput, problemBody } from '../dom.js';
 import { go, setLeaveGuard } from '../router.js';
 import * as session from '../session.js';
 
@@ -33,15 +33,14 @@ export function workflowPanel(box, { article, etag, beforeAction, after }) {
           after(result, message);
         }
       } catch (problem) {
-        showProblem(problemBox, problem.body || { detail: problem.message });
+        showProblem(problemBox, problemBody(problem));
       } finally {
         button.disabled = false;
       }
     },
   }, label);
 
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const when = field({ name: 'publish_at', label: `Publish at (${zone})`, type: 'datetime-local', value: localValue(article.publish_at) });
+  const when = field({ name: 'publish_at', label: `Publish at (${TIME_ZONE})`, type: 'datetime-local', value: toLocalInput(article.publish_at) });
   const buttons = [];
   if (s === 'trashed') {
     if (mine) buttons.push(act('Restore from the trash', '/restore', 'Restored from the trash.'));
@@ -61,18 +60,10 @@ export function workflowPanel(box, { article, etag, beforeAction, after }) {
           showProblem(problemBox, { errors: [{ field: 'publish_at', message: 'Choose a date and time.' }] });
           return null;
         }
-        return { publish_at: new Date(when.control.value).toISOString() };
+        return { publish_at: fromLocalInput(when.control.value) };
       },
     }))
     : null;
   fill(problemBox, buttons.length ? h('div', { class: 'buttons' }, buttons) : h('p', { class: 'hint' }, 'No workflow step is open to you here.'), schedule);
   fill(box, problemBox);
-}
-
-/** An instant as a `datetime-local` value in the browser's time zone. */
-function localValue(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
