@@ -51,6 +51,13 @@ impl AppState {
         Ok((conn, caller))
     }
 
+    /// Only who is calling, for handlers that do slow work (DNS, rendering)
+    /// before their unit of work: the connection goes back at once.
+    pub async fn caller(&self, credentials: Credentials) -> ApiResult<Caller> {
+        let (_conn, caller) = self.open_reader(credentials).await?;
+        Ok(caller)
+    }
+
     /// Starts a request's unit of work that writes: one connection (on
     /// SQLite the writer's), and the caller resolved on it.
     pub async fn open_writer(&self, credentials: Credentials) -> ApiResult<(Conn, Caller)> {

@@ -235,7 +235,7 @@ pub async fn refresh(
             RefreshMode::Cookie => {
                 let mut res = jwt::invalid().error_response();
                 res.add_cookie(&cookie::cleared())
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    .map_err(ApiError::internal)?;
                 Ok(res)
             }
         },
@@ -408,8 +408,7 @@ fn tokens(
     });
     if let Some(token) = in_cookie {
         let cookie = cookie::issue(token, state.config.refresh_token_ttl_days);
-        res.add_cookie(&cookie)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        res.add_cookie(&cookie).map_err(ApiError::internal)?;
     }
     Ok(res)
 }

@@ -16,6 +16,7 @@ use super::Stamp;
 use crate::api_keys::model::KEY_PREFIX;
 use crate::api_keys::scope::KeyScope;
 use crate::auth::{Caller, Credentials};
+use crate::feeds::routes::Format;
 use crate::state::AppState;
 
 /// How long a key's verdict is trusted without asking the database (its
@@ -38,7 +39,7 @@ pub fn cacheable_path(path: &str) -> bool {
         return file.ends_with(".xml");
     }
     if let Some(rest) = path.strip_prefix("/feeds/") {
-        let feed = |file: &str| matches!(file, "rss.xml" | "atom.xml" | "feed.json");
+        let feed = |file: &str| Format::ALL.iter().any(|format| format.file() == file);
         let parts: Vec<&str> = rest.split('/').collect();
         return match parts.as_slice() {
             [file] => feed(file),

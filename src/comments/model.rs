@@ -275,11 +275,9 @@ pub async fn moderate(
     article_id: i64,
     changes: &Moderation,
 ) -> QueryResult<Comment> {
-    // Lock first, then write only the fields asked for: a body edit never
-    // writes back a status another moderator just changed.
-    if changes.status.is_some() {
-        lock_threads(conn, article_id).await?;
-    }
+    // The caller holds the thread's lock (`lock_threads`) since before it
+    // read the comment; only the fields asked for are written, so a body
+    // edit never writes back a status another moderator just changed.
     run!(conn, c => diesel::update(comments::table.find(id)).set(changes).execute(c).await)?;
     if changes.status.is_some() {
         // The comment's replies show or hide with it.

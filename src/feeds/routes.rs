@@ -23,6 +23,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format (the public cache keeps each of them).
+    pub const ALL: [Format; 3] = [Self::Rss, Self::Atom, Self::Json];
+
     /// The file name in the feed's path.
     pub fn file(self) -> &'static str {
         match self {

@@ -70,12 +70,8 @@ pub async fn create(
     // The URL's host is looked up with no connection held (on SQLite, the
     // writer's would wait for DNS): one unit of work checks the caller,
     // another writes.
-    let caller = {
-        let (_conn, caller) = state.open_reader(auth).await?;
-        policy::require_admin(&caller)?;
-        caller
-    };
-    let created_by = caller.staff().and_then(|staff| staff.user_id);
+    let caller = state.caller(auth).await?;
+    let created_by = policy::require_admin(&caller)?.user_id;
     let body = body.into_inner()?;
     let url = checked_url(&state, body.url.as_str()).await?;
     let mut conn = state.db.writer().await?;
@@ -160,11 +156,8 @@ pub async fn update(
     body: Valid<UpdateWebhookRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&path, "webhook")?;
-    let caller = {
-        let (_conn, caller) = state.open_reader(auth).await?;
-        policy::require_admin(&caller)?;
-        caller
-    };
+    let caller = state.caller(auth).await?;
+    policy::require_admin(&caller)?;
     let body = body.into_inner()?;
     let url = match &body.url {
         Some(url) => Some(checked_url(&state, url.as_str()).await?),
@@ -224,9 +217,10 @@ pub async fn delete(
     policy::require_admin(&caller)?;
     conn.transaction(async |conn| {
         let webhook = model::find(conn, id).await?.or_not_found("webhook")?;
-        if !model::delete(conn, id).await? {
-            return Err(ApiError::NotFound("webhook not found".to_owned()));
-        }
+        model::delete(conn, id)
+            .await?
+            .then_some(())
+            .or_not_found("webhook")?;
         Auditor::new(&req, &caller)
             .record(
                 conn,

@@ -5,7 +5,7 @@ use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::fixtures::{self, login, PASSWORD};
+use crate::fixtures::{self, login, me_status, PASSWORD};
 use cms::auth::jwt::key_id;
 
 use crate::harness::{
@@ -51,14 +51,17 @@ async fn rotated_keys_keep_earlier_tokens_and_forms_valid(app: TestApp) {
     // A token signed before the rotation (old key, old kid) still works.
     let claims = claims_of(&editor.token);
     assert_eq!(
-        me(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
+        me_status(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
         200
     );
     // A secret that was never configured does not, whatever kid it claims.
     let stranger = "stranger-secret-stranger-secret-0123456789";
-    assert_eq!(me(&app, &forge(&claims, stranger, "at+jwt")).await, 401);
     assert_eq!(
-        me(
+        me_status(&app, &forge(&claims, stranger, "at+jwt")).await,
+        401
+    );
+    assert_eq!(
+        me_status(
             &app,
             &forge_with_kid(&claims, stranger, "at+jwt", Some(key_id(TEST_JWT_SECRET)))
         )
@@ -83,16 +86,6 @@ async fn rotated_keys_keep_earlier_tokens_and_forms_valid(app: TestApp) {
         .await;
         assert_eq!(status, expected, "{body}");
     }
-}
-
-async fn me(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/me")
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 async fn refresh(app: &TestApp, token: &str) -> (u16, Value) {
@@ -125,7 +118,7 @@ async fn login_refresh_rotation_and_logout(app: TestApp) {
         "≥ 256 bits"
     );
     let second_access = second["access_token"].as_str().unwrap();
-    assert_eq!(me(&app, second_access).await, 200);
+    assert_eq!(me_status(&app, second_access).await, 200);
 
     // Replaying the first refresh token revokes the whole family.
     let (status, _) = refresh(&app, &editor.refresh).await;
@@ -133,7 +126,7 @@ async fn login_refresh_rotation_and_logout(app: TestApp) {
     let (status, _) = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 401, "the successor died with the family");
     assert_eq!(
-        me(&app, second_access).await,
+        me_status(&app, second_access).await,
         401,
         "and so did its access tokens"
     );
@@ -148,7 +141,7 @@ async fn login_refresh_rotation_and_logout(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    assert_eq!(me(&app, access).await, 401);
+    assert_eq!(me_status(&app, access).await, 401);
     let (status, _) = refresh(&app, session["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 401);
 }
@@ -185,7 +178,7 @@ async fn forged_and_misused_tokens_are_401(app: TestApp) {
     // Positive control: the same claims signed with the real key are accepted,
     // so every 401 below is caused by the one thing changed.
     assert_eq!(
-        me(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
+        me_status(&app, &forge(&claims, TEST_JWT_SECRET, "at+jwt")).await,
         200
     );
     let with = |key: &str, value: Value| {
@@ -286,7 +279,7 @@ async fn forged_and_misused_tokens_are_401(app: TestApp) {
         );
     }
     // The untouched token still works.
-    assert_eq!(me(&app, &editor.token).await, 200);
+    assert_eq!(me_status(&app, &editor.token).await, 200);
 }
 
 async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
@@ -317,7 +310,11 @@ async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    assert_eq!(me(&app, &author.token).await, 401, "old access token dies");
+    assert_eq!(
+        me_status(&app, &author.token).await,
+        401,
+        "old access token dies"
+    );
     assert_eq!(
         refresh(&app, &author.refresh).await.0,
         401,
@@ -325,7 +322,7 @@ async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
     );
     let fresh = login(&app, &author.email, "a new long password").await;
     let token = fresh["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(me(&app, &token).await, 200);
+    assert_eq!(me_status(&app, &token).await, 200);
 
     // Role change by an admin ends sessions.
     let user_path = format!("/api/v1/users/{}", author.user["id"]);
@@ -333,7 +330,7 @@ async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
         .admin_json(Method::PATCH, &user_path, json!({ "role": "editor" }))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(me(&app, &token).await, 401);
+    assert_eq!(me_status(&app, &token).await, 401);
 
     // Disabling ends sessions and refuses sign-in.
     let again = login(&app, &author.email, "a new long password").await;
@@ -342,7 +339,7 @@ async fn password_change_role_change_and_disable_end_sessions(app: TestApp) {
         .admin_json(Method::PATCH, &user_path, json!({ "disabled": true }))
         .await;
     assert_eq!((status, body["disabled"].clone()), (200, json!(true)));
-    assert_eq!(me(&app, &token).await, 401);
+    assert_eq!(me_status(&app, &token).await, 401);
     let (status, _) = send_json(
         app.request(Method::POST, "/api/v1/auth/login")
             .json(&json!({ "email": author.email, "password": "a new long password" })),
@@ -390,7 +387,7 @@ async fn login_failures_look_alike_and_are_throttled(app: TestApp) {
     assert_problem(res, 429, "too_many_requests").await;
     // Other accounts are not locked by it.
     let other = fixtures::staff(&app, "author").await;
-    assert_eq!(me(&app, &other.token).await, 200);
+    assert_eq!(me_status(&app, &other.token).await, 200);
 }
 
 async fn private_fields_never_leak(app: TestApp) {

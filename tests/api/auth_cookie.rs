@@ -8,8 +8,8 @@
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{json, Value};
 
-use crate::fixtures::{self, PASSWORD};
-use crate::harness::{assert_problem, both_backends, both_backends_with, send_json, TestApp};
+use crate::fixtures::{self, me_status, PASSWORD};
+use crate::harness::{assert_problem, both_backends, both_backends_with, TestApp};
 
 both_backends!(
     cookie_login_sets_a_scoped_http_only_cookie,
@@ -131,16 +131,6 @@ async fn assert_ended(res: Response) {
     assert_problem(res, 401, "unauthorized").await;
 }
 
-async fn me(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/me")
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 fn access_token(body: &Value) -> &str {
     body["access_token"].as_str().unwrap()
 }
@@ -152,7 +142,7 @@ async fn cookie_login_sets_a_scoped_http_only_cookie(app: TestApp) {
     assert!(body.get("refresh_token").is_none(), "{body}");
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
-    assert_eq!(me(&app, access_token(&body)).await, 200);
+    assert_eq!(me_status(&app, access_token(&body)).await, 200);
 
     // JSON mode, named or by default, sets no cookie and answers as before.
     for extra in [json!({}), json!({ "refresh_mode": "body" })] {
@@ -199,7 +189,7 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     let body: Value = res.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "{body}");
     let second_access = access_token(&body).to_owned();
-    assert_eq!(me(&app, &second_access).await, 200);
+    assert_eq!(me_status(&app, &second_access).await, 200);
 
     // `{}` and `null` bodies mean the cookie too.
     let mut current = second.value.clone();
@@ -223,7 +213,7 @@ async fn cookie_refresh_rotates_and_a_replay_ends_the_session(app: TestApp) {
     let res = refresh_here(&app, &current).await;
     assert_ended(res).await;
     assert_eq!(
-        me(&app, &second_access).await,
+        me_status(&app, &second_access).await,
         401,
         "its access tokens died"
     );
@@ -290,13 +280,7 @@ async fn cookie_login_needs_this_origin(app: TestApp) {
         );
     }
     // JSON mode needs no Origin (non-browser clients).
-    let res = app
-        .request(Method::POST, "/api/v1/auth/login")
-        .json(&json!({ "email": editor.email, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    fixtures::login(&app, &editor.email, PASSWORD).await;
 }
 
 /// Why the admin serializes its refreshes across tabs (Web Locks): two
@@ -304,11 +288,7 @@ async fn cookie_login_needs_this_origin(app: TestApp) {
 /// the replay ends the session. Many rounds, on both backends.
 async fn two_tabs_refreshing_one_cookie_at_once_end_the_session(app: TestApp) {
     let editor = fixtures::staff(&app, "editor").await;
-    let rounds: usize = std::env::var("RACE_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    for round in 0..rounds {
+    for round in 0..crate::races::rounds() {
         let (_, cookie) = cookie_login(&app, &editor.email).await;
         let (a, b) = tokio::join!(
             refresh_here(&app, &cookie.value),
@@ -373,7 +353,7 @@ async fn cookie_refresh_accepts_a_cors_origin(app: TestApp) {
     let next = set_cookie(&res).expect("a rotated cookie");
     next.assert_issued();
     let body: Value = res.json().await.unwrap();
-    assert_eq!(me(&app, access_token(&body)).await, 200);
+    assert_eq!(me_status(&app, access_token(&body)).await, 200);
 }
 
 async fn logout_clears_the_cookie(app: TestApp) {
@@ -390,7 +370,7 @@ async fn logout_clears_the_cookie(app: TestApp) {
     let res = logout("https://evil.example").send().await.unwrap();
     assert!(set_cookie(&res).is_none());
     assert_problem(res, 403, "forbidden").await;
-    assert_eq!(me(&app, &access).await, 200);
+    assert_eq!(me_status(&app, &access).await, 200);
     // The bearer token comes first: without it, 401 whatever the cookie.
     let res = app
         .request(Method::POST, "/api/v1/auth/logout")
@@ -405,17 +385,12 @@ async fn logout_clears_the_cookie(app: TestApp) {
     set_cookie(&res)
         .expect("a clearing cookie")
         .assert_cleared();
-    assert_eq!(me(&app, &access).await, 401);
+    assert_eq!(me_status(&app, &access).await, 401);
     let res = refresh_here(&app, &cookie.value).await;
     assert_ended(res).await;
 
     // A JSON-mode logout (no cookie, no Origin) clears it too, harmlessly.
-    let (status, session) = send_json(
-        app.request(Method::POST, "/api/v1/auth/login")
-            .json(&json!({ "email": editor.email, "password": PASSWORD })),
-    )
-    .await;
-    assert_eq!(status, 200, "{session}");
+    let session = fixtures::login(&app, &editor.email, PASSWORD).await;
     let res = app
         .request(Method::POST, "/api/v1/auth/logout")
         .bearer_auth(access_token(&session))

@@ -130,7 +130,8 @@ fn title(entry: &Entry) -> String {
     entry.title.as_ref().expect("a title").content.clone()
 }
 
-fn at(value: &Value) -> DateTime<Utc> {
+/// An RFC 3339 timestamp of a JSON answer.
+pub fn at(value: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(value.as_str().unwrap())
         .unwrap()
         .with_timezone(&Utc)

@@ -109,6 +109,17 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> Value {
     body
 }
 
+/// The status of `GET /api/v1/me` with `token`: does it still work?
+pub async fn me_status(app: &TestApp, token: &str) -> u16 {
+    app.request(Method::GET, "/api/v1/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// Creates an API key with `scope`; returns its secret.
 pub async fn api_key(app: &TestApp, scope: &str) -> String {
     let (status, body) = app

@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
-use crate::fixtures::{self, login, StaffUser, PASSWORD};
+use crate::fixtures::{self, login, me_status, StaffUser, PASSWORD};
 use crate::harness::{both_backends_with, send_json, TestApp};
 
 both_backends_with!(
@@ -47,7 +47,9 @@ both_backends_with!(
     a_form_serves_one_comment,
 );
 
-fn rounds() -> usize {
+/// Rounds of each parallel scenario (`RACE_ROUNDS`, default 10); the
+/// cookie-mode race in `auth_cookie.rs` uses it too.
+pub fn rounds() -> usize {
     std::env::var("RACE_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -84,19 +86,11 @@ async fn a_refresh_token_spent_twice_at_once_ends_the_session(app: TestApp) {
         );
         let access = winner["access_token"].as_str().unwrap();
         assert_eq!(
-            me(&app, access).await,
+            me_status(&app, access).await,
             401,
             "round {round}: its access token still works"
         );
     }
-}
-
-async fn me(app: &TestApp, access: &str) -> u16 {
-    let res = app
-        .request(Method::GET, "/api/v1/me")
-        .bearer_auth(access)
-        .send();
-    res.await.unwrap().status().as_u16()
 }
 
 /// The ways a session ends.
@@ -246,7 +240,7 @@ async fn no_refresh_chain_outlives_a_revocation(app: TestApp) {
             let read = if latest_access.is_empty() {
                 401
             } else {
-                me(&app, &latest_access).await
+                me_status(&app, &latest_access).await
             };
             if refreshed != 401 || read != 401 {
                 survivors.push(format!(

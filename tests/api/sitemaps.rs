@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::feeds::{article, newsroom, QUOTED_TITLE};
+use crate::feeds::{article, at, newsroom, QUOTED_TITLE};
 use crate::fixtures;
 use crate::harness::{assert_problem, both_backends_with, TestApp};
 
@@ -66,12 +66,6 @@ fn w3c(value: &str) -> DateTime<Utc> {
         regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$").unwrap();
     assert!(re.is_match(value), "not a W3C datetime: {value}");
     DateTime::parse_from_rfc3339(value)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-fn at(value: &Value) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(value.as_str().unwrap())
         .unwrap()
         .with_timezone(&Utc)
 }
