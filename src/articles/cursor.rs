@@ -4,7 +4,8 @@
 //! - `pd.<micros>.<id>`, `pa.<micros>.<id>`, `ud.<micros>.<id>`: newest
 //!   published, oldest published, last updated; `<micros>` is the instant in
 //!   microseconds since 1970 (or `n` for no publication date);
-//! - `t.<hex of the title's UTF-8>.<id>`: title order.
+//! - `t.<hex of the title's UTF-8>.<id>`: title order (never a `00` byte:
+//!   a title holds no NUL).
 //!
 //! The cursor carries its sort order, which wins over `sort`.
 
@@ -18,7 +19,7 @@ use crate::error::{ApiError, FieldError};
 
 /// The pattern published for the `cursor` parameter.
 pub const CURSOR_PATTERN: &str =
-    r"^((pd|pa|ud)\.(n|-?[0-9]{1,16})|t\.([0-9a-f]{2}){0,800})\.[0-9]{1,18}$";
+    r"^((pd|pa|ud)\.(n|-?[0-9]{1,16})|t\.([1-9a-f][0-9a-f]|0[1-9a-f]){0,800})\.[0-9]{1,18}$";
 
 /// Longest cursor (a title cursor of 800 bytes plus the id).
 pub const CURSOR_MAX_LEN: usize = 1625;
@@ -127,7 +128,9 @@ fn instant(key: &str) -> Option<Option<NaiveDateTime>> {
 }
 
 /// Lower-case hex pairs → text (bytes that are not UTF-8 become U+FFFD: a
-/// position in title order all the same).
+/// position in title order all the same). A NUL byte is refused: no title
+/// holds one, so no cursor we issued does, and PostgreSQL cannot compare
+/// text that has one.
 fn hex_text(key: &str) -> Option<String> {
     if !key.len().is_multiple_of(2) || key.len() > 1600 {
         return None;
@@ -141,6 +144,9 @@ fn hex_text(key: &str) -> Option<String> {
             _ => None,
         })
         .collect::<Option<Vec<u8>>>()?;
+    if bytes.contains(&0) {
+        return None;
+    }
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -199,6 +205,8 @@ mod tests {
             "pd.1.1.1",
             "t.f.1",
             "t.FF.1",
+            "t.3e00.1",
+            "t.00.1",
             "pd.+1.1",
             "pd.1.-1",
             "pd.12345678901234567.1",

@@ -139,7 +139,13 @@ async fn send(d: &Delivery, w: &Webhook, settings: &WebhookSettings) -> Attempt 
             latency_ms: started.elapsed().as_millis().min(i32::MAX as u128) as i32,
         };
     }
-    let snippet: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+    // The receiver's text, printable only: PostgreSQL refuses a NUL, and a
+    // log line is no place for control characters.
+    let snippet: String = String::from_utf8_lossy(&body)
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     failed(format!("HTTP {}: {snippet}", status.as_u16()), code)
 }
 

@@ -2,9 +2,14 @@
 //! sent, so a fix cannot quietly come undone. Its crash store now lives
 //! under target/ and is not committed; a finding worth keeping goes here.
 
+use reqwest::Method;
+
 use crate::harness::{assert_problem, both_backends, TestApp};
 
-both_backends!(empty_fields_with_a_far_future_date_is_400);
+both_backends!(
+    empty_fields_with_a_far_future_date_is_400,
+    a_title_cursor_holding_a_nul_byte_is_400
+);
 
 /// Crash store of commit 32f67d4, `GET_api_v1_articles_negative_data_rejection_d336c1d1`
 /// (case 5ua5iu): `fields=` was read as "no fields", the request was
@@ -24,4 +29,23 @@ async fn empty_fields_with_a_far_future_date_is_400(app: TestApp) {
             .contains("fields"),
         "{body}"
     );
+}
+
+/// CI run of stop 23, case 5qOIr8 (editor run): the title cursor
+/// `t.3e00033dd2d7.45959` decodes to text with a NUL byte, which PostgreSQL
+/// refused mid-query (500). No issued cursor holds one; the pattern and the
+/// decoder now refuse it on both backends.
+async fn a_title_cursor_holding_a_nul_byte_is_400(app: TestApp) {
+    for query in [
+        "cursor=t.3e00033dd2d7.45959&status=trashed&sort=title",
+        "cursor=t.00.1",
+    ] {
+        let res = app
+            .admin(Method::GET, &format!("/api/v1/articles?{query}"))
+            .send()
+            .await
+            .expect("request sent");
+        let body = assert_problem(res, 400, "invalid_cursor").await;
+        assert_eq!(body["errors"][0]["field"], "cursor", "{body}");
+    }
 }
