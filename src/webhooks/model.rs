@@ -297,14 +297,17 @@ pub struct Attempt {
 }
 
 /// The delivery as this worker claimed it: still pending, and not claimed
-/// again since (the claim counts the attempt, so a later claim changed
-/// `attempts`).
+/// again since. A claim counts the attempt and sets a new lease end, so a
+/// later claim changed both; a redelivery resets `attempts` to 0 and the
+/// next claim counts it back to the same number, which is why the lease
+/// end is compared too.
 macro_rules! still_ours {
     ($d:expr) => {
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq($d.id))
             .filter(webhook_deliveries::status.eq(PENDING))
             .filter(webhook_deliveries::attempts.eq($d.attempts))
+            .filter(webhook_deliveries::locked_until.eq($d.locked_until))
     };
 }
 
