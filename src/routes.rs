@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use actix_web::web;
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::articles::{actions, revision_routes, routes as articles, trash, writes};
@@ -114,7 +115,7 @@ pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     );
     cfg.service(
         web::resource("/admin")
-            .get(crate::admin::redirect)
+            .route(to_folder("/admin/"))
             .default_service(not_allowed("GET")),
     )
     .service(
@@ -124,7 +125,7 @@ pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     );
     cfg.service(
         web::resource("/docs")
-            .get(api_docs::ui::redirect)
+            .route(to_folder("/docs/"))
             .default_service(not_allowed("GET")),
     )
     .service(
@@ -134,12 +135,22 @@ pub fn fallbacks(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// `GET /folder` → 308 to `/folder/`: the page there loads its files
+/// relative to itself.
+fn to_folder(folder: &'static str) -> actix_web::Route {
+    web::get().to(move || async move {
+        HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, folder))
+            .finish()
+    })
+}
+
 /// A handler answering 405 with `Allow: allow`.
 fn not_allowed(allow: &str) -> actix_web::Route {
     let allow = allow.to_owned();
     web::to(move || {
         let allow = allow.clone();
-        async move { Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+        async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
     })
 }
 

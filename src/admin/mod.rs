@@ -22,13 +22,6 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      font-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
-/// `/admin` → `/admin/` (the page loads its files relative to itself).
-pub async fn redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/admin/"))
-        .finish()
-}
-
 /// The admin page (`/admin/`) and its files (`/admin/js/main.js`…).
 pub async fn file(req: HttpRequest, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let name = match path.as_str() {

@@ -16,13 +16,6 @@ fn config() -> Arc<Config<'static>> {
         .clone()
 }
 
-/// `/docs` → `/docs/` (the page loads its assets relative to itself).
-pub async fn redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/docs/"))
-        .finish()
-}
-
 /// The Swagger UI page and its assets.
 pub async fn asset(path: web::Path<String>) -> ApiResult<HttpResponse> {
     let file = utoipa_swagger_ui::serve(&path, config())

@@ -71,6 +71,20 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Everything readers may see at `now`, unfiltered (feeds, sitemaps).
+    pub fn public(now: NaiveDateTime) -> Self {
+        Self {
+            public_at: Some(now),
+            status: None,
+            own_author: None,
+            tag: None,
+            author: None,
+            published_after: None,
+            published_before: None,
+            search: None,
+        }
+    }
+
     /// What the number of matches depends on, as a key for remembering it
     /// (`None` for searches, which count as they rank). The instant of a
     /// public list is left out: the count changes with the content, and

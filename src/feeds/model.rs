@@ -76,16 +76,7 @@ pub async fn load(
     now: NaiveDateTime,
 ) -> QueryResult<Option<Feed>> {
     let site = &settings.site;
-    let mut filter = Filter {
-        public_at: Some(now),
-        status: None,
-        own_author: None,
-        tag: None,
-        author: None,
-        published_after: None,
-        published_before: None,
-        search: None,
-    };
+    let mut filter = Filter::public(now);
     let (title, description) = match scope {
         Scope::All => (site.name.clone(), site.description.clone()),
         Scope::Tag(slug) => {

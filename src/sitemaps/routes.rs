@@ -118,14 +118,8 @@ pub async fn page(
 pub async fn news(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let now = now();
     let filter = Filter {
-        public_at: Some(now),
-        status: None,
-        own_author: None,
-        tag: None,
-        author: None,
         published_after: Some(now - chrono::Duration::hours(NEWS_WINDOW_HOURS)),
-        published_before: None,
-        search: None,
+        ..Filter::public(now)
     };
     let mut conn = state.db.reader().await?;
     let rows = listing::newest(&mut conn, &filter, NEWS_MAX_URLS, Columns::WithoutBodies).await?;
