@@ -17,3 +17,9 @@ pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
 pub fn to_stored(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc().trunc_subsecs(6)
 }
+
+/// An instant as HTTP dates and RSS write it: RFC 822 with a four-digit
+/// year, in GMT (`Mon, 05 Jan 2026 08:00:00 GMT`).
+pub fn http_date(at: NaiveDateTime) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}

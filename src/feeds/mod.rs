@@ -22,11 +22,6 @@ pub fn rfc3339(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// RFC 822 as RSS uses it (`Mon, 05 Jan 2026 08:00:00 GMT`).
-pub fn rfc822(at: NaiveDateTime) -> String {
-    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 /// An XML document, as the OpenAPI document describes answers.
 #[derive(Debug, utoipa::ToSchema)]
 #[schema(value_type = String)]
@@ -48,6 +43,9 @@ mod tests {
             .and_hms_micro_opt(8, 0, 3, 250)
             .unwrap();
         assert_eq!(rfc3339(at), "2026-01-05T08:00:03Z");
-        assert_eq!(rfc822(at), "Mon, 05 Jan 2026 08:00:03 GMT");
+        assert_eq!(
+            crate::db::time::http_date(at),
+            "Mon, 05 Jan 2026 08:00:03 GMT"
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! `content:encoded`, `dc:creator` and `atom:link rel="self"` extensions.
 
 use super::model::Feed;
-use super::rfc822;
 use super::xml::{self, empty, text, text_with};
+use crate::db::time::http_date;
 
 /// The content type of an RSS feed.
 pub const CONTENT_TYPE: &str = "application/rss+xml; charset=utf-8";
@@ -24,7 +24,7 @@ pub fn render(feed: &Feed) -> std::io::Result<Vec<u8>> {
                 text(w, "link", &feed.home_url)?;
                 text(w, "description", &feed.description)?;
                 text(w, "language", &feed.language)?;
-                text(w, "lastBuildDate", &rfc822(feed.updated))?;
+                text(w, "lastBuildDate", &http_date(feed.updated))?;
                 empty(
                     w,
                     "atom:link",
@@ -39,7 +39,7 @@ pub fn render(feed: &Feed) -> std::io::Result<Vec<u8>> {
                         text(w, "title", &item.title)?;
                         text(w, "link", &item.url)?;
                         text_with(w, "guid", &[("isPermaLink", "false")], &item.id)?;
-                        text(w, "pubDate", &rfc822(item.published))?;
+                        text(w, "pubDate", &http_date(item.published))?;
                         if let Some(author) = &item.author {
                             text(w, "dc:creator", author)?;
                         }

@@ -71,7 +71,7 @@ pub fn cached_bytes(
         .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header((header::VARY, "Authorization, X-Api-Key"));
     if let Some(at) = last_modified {
-        let value = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let value = crate::db::time::http_date(at.naive_utc());
         if let Ok(value) = HeaderValue::from_str(&value) {
             res.insert_header((header::LAST_MODIFIED, value));
         }
