@@ -9,9 +9,11 @@ import { loginView } from './views/login.js';
 import { articlesView } from './views/articles.js';
 import { editorView } from './views/editor.js';
 import { commentsView } from './views/comments.js';
+import { mediaView } from './views/media.js';
 import { authorsView, tagsView } from './views/taxonomy.js';
 import { usersView } from './views/users.js';
 import { apiKeysView } from './views/api_keys.js';
+import { webhooksView, deliveriesView } from './views/webhooks.js';
 import { auditView } from './views/audit.js';
 import { accountView } from './views/account.js';
 
@@ -22,10 +24,13 @@ router.route('/articles', articlesView);
 router.route('/articles/new', editorView);
 router.route('/articles/:id', editorView);
 router.route('/comments', commentsView);
+router.route('/media', mediaView);
 router.route('/authors', authorsView);
 router.route('/tags', tagsView);
 router.route('/users', usersView);
 router.route('/api-keys', apiKeysView);
+router.route('/webhooks', webhooksView);
+router.route('/webhooks/:id', deliveriesView);
 router.route('/audit', auditView);
 router.route('/account', (screen) => accountView(screen, {
   onPasswordChanged: () => showLogin('Your password is changed and every session has ended: sign in with the new one.'),
@@ -36,10 +41,12 @@ function links() {
   return [
     ['/articles', 'Articles', true],
     ['/comments', 'Comments', session.atLeast('editor')],
+    ['/media', 'Media', true],
     ['/authors', 'Authors', true],
     ['/tags', 'Tags', true],
     ['/users', 'Users', session.atLeast('admin')],
     ['/api-keys', 'API keys', session.atLeast('admin')],
+    ['/webhooks', 'Webhooks', session.atLeast('admin')],
     ['/audit', 'Audit log', session.atLeast('admin')],
   ].filter(([, , shown]) => shown);
 }

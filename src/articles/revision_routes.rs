@@ -27,7 +27,7 @@ use crate::http::pagination::{page_response, ListResponse, PageRequest};
 use crate::http::params::{parse_id, IdOrSlug};
 use crate::http::{fresh, PageParams};
 use crate::state::AppState;
-use crate::webhooks::{self, Event, EventType};
+use crate::webhooks;
 
 /// An article's revisions, newest first, without bodies. Editors see any
 /// article's; authors their own; contributors those of their own drafts
@@ -163,9 +163,7 @@ pub async fn restore(
                 .noting("restored_version", version),
             )
             .await?;
-        if updated.is_live(crate::db::time::now()) {
-            webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
-        }
+        webhooks::announce_if_live(conn, &updated).await?;
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

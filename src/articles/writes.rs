@@ -25,7 +25,7 @@ use crate::http::params::IdOrSlug;
 use crate::http::validation::Valid;
 use crate::idempotency::{self, Answer, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
-use crate::webhooks::{self, Event, EventType};
+use crate::webhooks;
 
 /// Create a draft article. The slug comes from the title unless given;
 /// `body_html`, `word_count` and reading time are derived from the body.
@@ -195,9 +195,7 @@ pub async fn update(
                 audited::change(&article, &updated, tags),
             )
             .await?;
-        if updated.is_live(now()) {
-            webhooks::announce(conn, Event::article(EventType::ArticleUpdated, &updated)).await?;
-        }
+        webhooks::announce_if_live(conn, &updated).await?;
         respond_one(conn, &req, updated, &Shape::full(), Visibility::Private).await
     })
     .await

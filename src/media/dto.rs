@@ -230,7 +230,9 @@ impl FeaturedImage {
     }
 }
 
-/// Body of `PATCH /api/v1/media/{id}`: only the fields given change.
+/// Body of `PATCH /api/v1/media/{id}`: only the fields given change. The
+/// text fields are never absent from an item: `null` leaves one unchanged,
+/// `""` empties it.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediaRequest {

@@ -23,7 +23,7 @@ use crate::http::params::parse_id;
 use crate::http::validation::Valid;
 use crate::http::{fresh, no_content};
 use crate::state::AppState;
-use crate::webhooks::{self, Event, EventType};
+use crate::webhooks::{self, Event};
 
 /// Upload an image (authors, editors, admins). The file is recognised by
 /// its bytes, turned upright, stripped of all metadata (EXIF, GPS…) by
@@ -328,9 +328,8 @@ pub async fn delete(
             }
             let detached = model::delete(conn, id, now(), staff.user_id).await?;
             // Live articles that lost their lead image changed for readers.
-            for article in detached.iter().filter(|a| a.is_live(now())) {
-                let event = Event::article(EventType::ArticleUpdated, article);
-                webhooks::announce(conn, event).await?;
+            for article in &detached {
+                webhooks::announce_if_live(conn, article).await?;
             }
             let mut change = Change::deleted(&item.audit_view());
             if !uses.is_empty() {

@@ -36,7 +36,8 @@ pub struct UpdateWebhookRequest {
     /// The events to send (at least one).
     #[validate(length(min = 1, max = 7))]
     pub events: Option<Vec<EventType>>,
-    /// What the endpoint is for.
+    /// What the endpoint is for (`null` leaves it unchanged, `""` empties
+    /// it).
     pub description: Option<Text<500>>,
     /// Send to it, or stop.
     pub enabled: Option<bool>,

@@ -17,6 +17,7 @@ pub mod worker;
 pub use event::{Event, EventType};
 pub use settings::WebhookSettings;
 
+use crate::articles::model::Article;
 use crate::db::time::now;
 use crate::db::Conn;
 
@@ -25,4 +26,14 @@ use crate::db::Conn;
 /// if and only if the change commits.
 pub async fn announce(conn: &mut Conn, event: Event) -> diesel::QueryResult<()> {
     model::enqueue(conn, &event, now()).await.map(|_| ())
+}
+
+/// Announces `article.updated` when readers can see the article now (a
+/// change to a draft concerns no subscriber). Inside the change's
+/// transaction, as [`announce`].
+pub async fn announce_if_live(conn: &mut Conn, article: &Article) -> diesel::QueryResult<()> {
+    if article.is_live(now()) {
+        announce(conn, Event::article(EventType::ArticleUpdated, article)).await?;
+    }
+    Ok(())
 }

@@ -6,7 +6,8 @@ import { h, fill, field, showProblem, clearErrors, announce, focusHeading, probl
 
 /**
  * spec: {title, noun, path, columns: [[label, item => text|node]],
- *   fields(item|null) => [field options], canWrite, canEdit (default canWrite),
+ *   fields(item|null) => [field options, or a ready element with `.control`
+ *   and `data-field`, e.g. a fieldset], canWrite, canEdit (default canWrite),
  *   body(values, item|null) => JSON, created(data, box) (optional)}
  */
 export async function crudScreen(main, spec) {
@@ -16,7 +17,7 @@ export async function crudScreen(main, spec) {
   const canEdit = spec.canEdit ?? spec.canWrite;
 
   function showForm(item) {
-    const wrappers = spec.fields(item).map((opts) => field(opts));
+    const wrappers = spec.fields(item).map((opts) => (opts instanceof Node ? opts : field(opts)));
     const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'crud-form-heading' },
       h('h2', { id: 'crud-form-heading' }, item ? `Edit ${spec.noun} “${spec.label(item)}”` : `New ${spec.noun}`),
       wrappers,
