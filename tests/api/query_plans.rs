@@ -70,16 +70,7 @@ async fn seed(app: &TestApp) {
 }
 
 fn public() -> Filter {
-    Filter {
-        public_at: Some(Utc::now().naive_utc()),
-        status: None,
-        own_author: None,
-        tag: None,
-        author: None,
-        published_after: None,
-        published_before: None,
-        search: None,
-    }
+    Filter::public(Utc::now().naive_utc())
 }
 
 fn searching(q: &str) -> Filter {

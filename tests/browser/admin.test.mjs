@@ -9,13 +9,12 @@
 // `test(…)` in the same shape: `withSession` + `signIn` from helpers.mjs.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
   ADMIN, ADMIN_URL, PHONE,
-  checkAxe, isFocused, launchBrowser, newSession, refreshCookie, shot,
-  signIn, signInForm, signedInFrame,
+  checkAxe, inSession, isFocused, launchBrowser, refreshCookie, shot, signIn, signInForm,
+  signedInFrame,
 } from './helpers.mjs';
 
 /** Each test's limit (node:test's `timeout` of a describe would bound them all together). */
@@ -25,30 +24,8 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/**
- * Runs `body` in a fresh profile and checks the page's error log afterwards.
- * `t` is node:test's context: a failed test leaves a screenshot named after it.
- */
-async function withSession(t, options, body) {
-  const session = await newSession(browser, options);
-  try {
-    await body(session);
-  } catch (error) {
-    const name = `FAILED-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40).replace(/-+$/, '')}`;
-    const file = await shot(session.page, name).catch(() => null);
-    let extra = file ? `\n(screen at the failure: ${path.relative(process.cwd(), file)})` : '';
-    // Name the page errors too: they often explain a failed step.
-    if (session.errors.list.length) {
-      extra += `\n(the page also reported:\n  ${session.errors.list.join('\n  ')})`;
-    }
-    // The reporter prints the stack, which holds the message as it was.
-    error.message += extra;
-    if (typeof error.stack === 'string') error.stack += extra;
-    await session.context.close().catch(() => {});
-    throw error;
-  }
-  await session.close();
-}
+/** A fresh profile, not signed in; a failure leaves a screenshot named after the test. */
+const withSession = (t, options, body) => inSession(browser, { user: null, label: t.name, ...options }, body);
 
 /** The navigation landmark's "Articles" link (there may be more than one nav). */
 function articlesLink(page) {

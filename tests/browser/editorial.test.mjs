@@ -12,8 +12,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ADMIN, ADMIN_URL, BASE_URL, PHONE,
-  apiLogin, checkAxe, isFocused, launchBrowser, newSession, refreshCookie, shot, signIn, signedInFrame,
+  ADMIN, ADMIN_URL, BASE_URL,
+  apiLogin, checkAxe, inSession, launchBrowser, openScreen, refreshCookie, reviewScreen, shot,
+  signIn, signedInFrame, tabTo,
 } from './helpers.mjs';
 
 const EACH = { timeout: 90_000 };
@@ -38,52 +39,12 @@ const made = {};
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** A fresh profile for one user; page errors fail the step. */
-async function as(user, body, options = {}) {
-  const session = await newSession(browser, options);
-  try {
-    await signIn(session.page, user);
-    await body(session);
-  } catch (error) {
-    await shot(session.page, 'FAILED').catch(() => {});
-    if (session.errors.list.length) error.message += `\n(the page reported:\n  ${session.errors.list.join('\n  ')})`;
-    await session.context.close().catch(() => {});
-    throw error;
-  }
-  await session.close();
-}
-
-/** Follows a main-navigation link and waits for the screen's heading. */
-async function open(page, link, heading = link) {
-  await signedInFrame(page).nav.getByRole('link', { name: link, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
-
-/** Photographs and axe-checks a screen, on the desktop and at 375 px. */
-async function review(page, name) {
-  await checkAxe(page, name);
-  await shot(page, name);
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= PHONE.width, `${name} scrolls sideways at 375 px (${width} px wide)`);
-  await checkAxe(page, `${name} (375 px)`);
-  await shot(page, `${name}-375px`);
-  await page.setViewportSize(size);
-}
+/** A fresh profile signed in as `user` (the admin when undefined). */
+const as = (user, body, options = {}) => inSession(browser, { user, ...options }, body);
 
 /** A text box or list by its accessible name (the " *" of required fields is hidden). */
 function control(page, name) {
   return page.getByRole('textbox', { name, exact: true });
-}
-
-/** Presses Tab until `locator` has the focus (keyboard-only use). */
-async function tabTo(page, locator, most = 60) {
-  for (let i = 0; i < most; i += 1) {
-    if (await isFocused(locator)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${locator}`);
 }
 
 /** The status line of the editor, e.g. "In review". */
@@ -111,15 +72,15 @@ async function postComment(name, email, body) {
 describe('the newsroom in the web admin', () => {
   test('an admin adds an author, a tag, two colleagues and an API key', EACH, async () => {
     await as(undefined, async ({ page }) => {
-      await open(page, 'Authors');
+      await openScreen(page, 'Authors');
       await control(page, 'Name').fill('Lea Moreau');
       await control(page, 'Biography').fill('Energy and climate correspondent.');
       await page.getByRole('button', { name: 'Add author' }).click();
       await page.getByRole('cell', { name: 'Lea Moreau', exact: true }).waitFor();
-      await review(page, 'authors');
+      await reviewScreen(page, 'authors');
 
       // Tags, by keyboard only; a blank name is refused next to its field.
-      await open(page, 'Tags');
+      await openScreen(page, 'Tags');
       await tabTo(page, control(page, 'Name'));
       await page.keyboard.press('Enter');
       const nameError = page.locator('[data-field="name"] .error');
@@ -129,9 +90,9 @@ describe('the newsroom in the web admin', () => {
       await page.keyboard.type('Energy');
       await page.keyboard.press('Enter');
       await page.getByRole('cell', { name: 'energy', exact: true }).waitFor();
-      await review(page, 'tags');
+      await reviewScreen(page, 'tags');
 
-      await open(page, 'Users');
+      await openScreen(page, 'Users');
       for (const [user, role] of [[CONTRIBUTOR, 'contributor'], [EDITOR, 'editor']]) {
         await control(page, 'Email').fill(user.email);
         await page.getByLabel('Password').fill(user.password);
@@ -149,9 +110,9 @@ describe('the newsroom in the web admin', () => {
       await page.locator('[data-field="email"] .error').filter({ hasText: /already|exists|taken/i }).waitFor();
       assert.equal(await control(page, 'Email').getAttribute('aria-invalid'), 'true');
       assert.equal(await page.getByRole('cell', { name: EDITOR.email, exact: true }).count(), 1);
-      await review(page, 'users');
+      await reviewScreen(page, 'users');
 
-      await open(page, 'API keys');
+      await openScreen(page, 'API keys');
       await control(page, 'Name').fill('Website frontend');
       await page.getByRole('button', { name: 'Add API key' }).click();
       const secret = page.locator('.secret-box code');
@@ -159,7 +120,7 @@ describe('the newsroom in the web admin', () => {
       const value = (await secret.textContent()).trim();
       const res = await fetch(`${BASE_URL}/api/v1/articles`, { headers: { Authorization: `Bearer ${value}` } });
       assert.equal(res.status, 200, 'the key shown once works');
-      await review(page, 'api-keys');
+      await reviewScreen(page, 'api-keys');
       // Revoked (after a confirmation), it stops working at once.
       page.once('dialog', (d) => d.accept());
       await page.getByRole('button', { name: 'Revoke Website frontend' }).click();
@@ -168,7 +129,7 @@ describe('the newsroom in the web admin', () => {
       assert.equal(revoked.status, 401, 'a revoked key is refused');
 
       // A user disabled on the Users screen can no longer sign in.
-      await open(page, 'Users');
+      await openScreen(page, 'Users');
       await page.getByRole('button', { name: `Edit ${EDITOR.email}` }).click();
       await page.getByRole('checkbox', { name: 'Disabled (cannot sign in)' }).check();
       await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -202,7 +163,7 @@ describe('the newsroom in the web admin', () => {
       await page.getByRole('link', { name: 'Next →' }).click();
       await page.getByText('Page 2 of 2').waitFor();
       assert.equal(await page.getByRole('table').getByRole('row').count(), 4);
-      await review(page, 'articles-drafts-page-2');
+      await reviewScreen(page, 'articles-drafts-page-2');
 
       await page.getByRole('searchbox', { name: 'Search' }).fill('dredging');
       await page.getByRole('button', { name: 'Filter' }).click();
@@ -253,7 +214,7 @@ describe('the newsroom in the web admin', () => {
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 
-      await review(page, 'editor');
+      await reviewScreen(page, 'editor');
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await badge(page).filter({ hasText: 'In review' }).waitFor();
       await shot(page, 'editor-submitted');
@@ -265,7 +226,7 @@ describe('the newsroom in the web admin', () => {
   test('an editor publishes it from the review queue; it is in the public API', EACH, async () => {
     await as(EDITOR, async ({ page }) => {
       await page.getByRole('link', { name: 'In review' }).click();
-      await review(page, 'articles-in-review');
+      await reviewScreen(page, 'articles-in-review');
       await page.getByRole('link', { name: STORY.title }).click();
       await badge(page).filter({ hasText: 'In review' }).waitFor();
       await page.getByRole('button', { name: 'Publish now' }).click();
@@ -286,10 +247,10 @@ describe('the newsroom in the web admin', () => {
     assert.equal((await publicGet(`/articles/${made.slug}/comments`)).body.data.length, 0);
 
     await as(EDITOR, async ({ page }) => {
-      await open(page, 'Comments');
+      await openScreen(page, 'Comments');
       await page.getByRole('cell', { name: /Our bill went up/ }).waitFor();
       assert.equal(await page.getByText('sam@example.org').count(), 0, 'no commenter email on screen');
-      await review(page, 'comments-pending');
+      await reviewScreen(page, 'comments-pending');
       await page.getByRole('checkbox', { name: 'Choose the comment by Sam Okafor' }).check();
       await page.getByRole('button', { name: 'Approve' }).click();
       await page.getByRole('status').filter({ hasText: 'Approve: 1 comment' }).waitFor();
@@ -341,7 +302,7 @@ describe('the newsroom in the web admin', () => {
       await page.getByText('Revisions', { exact: true }).click();
       const restore = page.getByRole('button', { name: /^Restore version \d+$/ }).first();
       await restore.waitFor();
-      await review(page, 'editor-revisions');
+      await reviewScreen(page, 'editor-revisions');
       const before = (await publicGet(`/articles/${made.id}`)).body.version;
       await restore.click();
       await page.getByRole('status').filter({ hasText: /Restored version/ }).waitFor();
@@ -377,7 +338,7 @@ describe('the newsroom in the web admin', () => {
       await page.getByLabel('Publish at (America/New_York)').fill('2030-06-01T09:30');
       await page.getByRole('button', { name: 'Schedule', exact: true }).click();
       await badge(page).filter({ hasText: 'Scheduled' }).waitFor();
-      await review(page, 'editor-scheduled');
+      await reviewScreen(page, 'editor-scheduled');
 
       const { token } = await apiLogin(EDITOR);
       const res = await fetch(`${BASE_URL}/api/v1/articles/${id}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -423,7 +384,7 @@ describe('the newsroom in the web admin', () => {
       assert.equal((await publicGet(`/articles/${made.id}`)).status, 404, 'gone from the public API');
       const restore = page.getByRole('button', { name: `Restore “${STORY.title} (updated)”` });
       await restore.waitFor();
-      await review(page, 'articles-trash');
+      await reviewScreen(page, 'articles-trash');
       await restore.click();
       await badge(page).filter({ hasText: 'Published' }).waitFor();
       assert.equal((await publicGet(`/articles/${made.id}`)).status, 200, 'public again');
@@ -432,9 +393,9 @@ describe('the newsroom in the web admin', () => {
 
   test('an admin reads the audit log, filtered by target', EACH, async () => {
     await as(undefined, async ({ page }) => {
-      await open(page, 'Audit log');
+      await openScreen(page, 'Audit log');
       await page.getByRole('cell', { name: 'article.publish' }).first().waitFor();
-      await review(page, 'audit-log');
+      await reviewScreen(page, 'audit-log');
       await page.getByRole('combobox', { name: 'Target' }).fill(`article:${made.id}`);
       await page.getByRole('button', { name: 'Filter' }).click();
       // The filtered page replaces the full one when it has loaded.
@@ -459,7 +420,7 @@ describe('the newsroom in the web admin', () => {
       await page.getByLabel('New password').fill('harbour lights at dusk 2030');
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.locator('[data-field="current_password"] .error').filter({ hasText: 'not your current password' }).waitFor();
-      await review(page, 'account');
+      await reviewScreen(page, 'account');
       await page.getByLabel('Current password').fill(CONTRIBUTOR.password);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByText('Your password is changed').waitFor();

@@ -227,3 +227,62 @@ export async function apiLogin(user = ADMIN) {
   const body = await res.json();
   return { status: res.status, token: body.access_token };
 }
+
+/**
+ * Runs `body(session)` in a fresh profile, signed in as `user` first (the
+ * admin by default; `null`: not signed in), then fails if the page logged
+ * an error. A failure leaves a screenshot named after `label` (a test's
+ * name) and adds the page's errors to the message, since they often
+ * explain a failed step. Other options go to `newSession`.
+ */
+export async function inSession(browser, { user = ADMIN, label = 'step', ...options }, body) {
+  const session = await newSession(browser, options);
+  try {
+    if (user) await signIn(session.page, user);
+    await body(session);
+  } catch (error) {
+    const name = `FAILED-${label.replace(/[^a-z0-9]+/gi, '-').slice(0, 40).replace(/-+$/, '')}`;
+    const file = await shot(session.page, name).catch(() => null);
+    let extra = file ? `\n(screen at the failure: ${path.relative(process.cwd(), file)})` : '';
+    if (session.errors.list.length) {
+      extra += `\n(the page also reported:\n  ${session.errors.list.join('\n  ')})`;
+    }
+    // The reporter prints the stack, which holds the message as it was.
+    error.message += extra;
+    if (typeof error.stack === 'string') error.stack += extra;
+    await session.context.close().catch(() => {});
+    throw error;
+  }
+  await session.close();
+}
+
+/** Follows a main-navigation link and waits for the screen's heading. */
+export async function openScreen(page, link, heading = link) {
+  await signedInFrame(page).nav.getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
+/**
+ * Checks a screen with axe and photographs it at desktop size, then at
+ * 375 px, where it must not scroll sideways.
+ */
+export async function reviewScreen(page, name) {
+  await checkAxe(page, name);
+  await shot(page, name);
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `${name} scrolls sideways at 375 px (${width} px wide)`);
+  await checkAxe(page, `${name} (375 px)`);
+  await shot(page, `${name}-375px`);
+  await page.setViewportSize(size);
+}
+
+/** Presses Tab until `locator` has the focus (keyboard-only use). */
+export async function tabTo(page, locator, most = 60) {
+  for (let i = 0; i < most; i += 1) {
+    if (await isFocused(locator)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}

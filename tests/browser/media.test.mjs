@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  BASE_URL, PHONE,
-  apiLogin, checkAxe, launchBrowser, newSession, shot, signIn, signedInFrame,
+  BASE_URL,
+  apiLogin, inSession, launchBrowser, openScreen, reviewScreen,
 } from './helpers.mjs';
 
 const EACH = { timeout: 90_000 };
@@ -23,20 +23,8 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** A fresh profile signed in as `user`; page errors fail the test. */
-async function as(user, body) {
-  const session = await newSession(browser);
-  try {
-    await signIn(session.page, user);
-    await body(session);
-  } catch (error) {
-    await shot(session.page, 'FAILED').catch(() => {});
-    if (session.errors.list.length) error.message += `\n(the page reported:\n  ${session.errors.list.join('\n  ')})`;
-    await session.context.close().catch(() => {});
-    throw error;
-  }
-  await session.close();
-}
+/** A fresh profile signed in as `user` (the admin when undefined). */
+const as = (user, body) => inSession(browser, { user }, body);
 
 /** The admin's API calls: `{status, body}`. */
 async function asAdmin(method, path, body) {
@@ -49,28 +37,12 @@ async function asAdmin(method, path, body) {
   return { status: res.status, body: res.status === 204 ? null : await res.json() };
 }
 
-async function openMedia(page) {
-  await signedInFrame(page).nav.getByRole('link', { name: 'Media', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Media library' }).waitFor();
-}
+const openMedia = (page) => openScreen(page, 'Media', 'Media library');
 
 async function search(page, words) {
   await page.getByRole('searchbox', { name: 'Search' }).fill(words);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.waitForFunction((q) => location.hash.includes(`q=${encodeURIComponent(q)}`), words);
-}
-
-/** axe and a photograph at 1280 px, then at 375 px with no sideways scroll. */
-async function review(page, name) {
-  await checkAxe(page, name);
-  await shot(page, name);
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= PHONE.width, `${name} scrolls sideways at 375 px (${width} px wide)`);
-  await checkAxe(page, `${name} (375 px)`);
-  await shot(page, `${name}-375px`);
-  await page.setViewportSize(size);
 }
 
 /** The upload form's file input (the form's own name holds "image" too). */
@@ -105,7 +77,7 @@ describe('the media library in the web admin', () => {
       const img = cranes.getByRole('img', { name: 'Three container cranes against an orange sky' });
       await img.waitFor();
       assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the thumbnail loads');
-      await review(page, 'media-library');
+      await reviewScreen(page, 'media-library');
 
       // The same bytes again: the library already has them.
       await imageInput(page).setInputFiles({ name: 'cranes-again.png', mimeType: 'image/png', buffer: png });
@@ -117,7 +89,7 @@ describe('the media library in the web admin', () => {
       await cranes.getByRole('button', { name: 'Describe Quay cranes at dusk' }).click();
       const caption = page.getByRole('textbox', { name: 'Caption' }).last();
       await caption.fill('Night shift begins at the container terminal.');
-      await review(page, 'media-describe');
+      await reviewScreen(page, 'media-describe');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('status').filter({ hasText: '“Quay cranes at dusk” saved.' }).waitFor();
       const { body: list } = await asAdmin('GET', '/media?q=Quay%20cranes');
@@ -173,7 +145,7 @@ describe('the media library in the web admin', () => {
       await ferry.getByText('No alternative text yet.').waitFor();
       assert.equal(await page.getByRole('heading', { name: 'Upload an image' }).count(), 0, 'no upload form');
       assert.equal(await ferry.getByRole('button').count(), 0, 'no Describe or Delete');
-      await review(page, 'media-contributor');
+      await reviewScreen(page, 'media-contributor');
     });
   });
 });

@@ -14,12 +14,11 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ADMIN_URL, BASE_URL, PHONE,
-  apiLogin, checkAxe, isFocused, launchBrowser, newSession, shot, signIn, signedInFrame,
+  ADMIN_URL, BASE_URL,
+  apiLogin, inSession, isFocused, launchBrowser, reviewScreen, shot, signedInFrame, tabTo,
 } from './helpers.mjs';
 
 const EACH = { timeout: 90_000 };
@@ -39,6 +38,9 @@ after(async () => {
   await browser?.close();
   await receiver?.close();
 });
+
+/** A fresh profile signed in as the admin; a failure leaves a screenshot named after the test. */
+const withSession = (t, options, body) => inSession(browser, { label: t.name, ...options }, body);
 
 /** An HTTP server on 127.0.0.1 that records every request and answers 200. */
 async function startReceiver() {
@@ -71,30 +73,6 @@ async function eventually(what, find, ms = DELIVERY_WAIT_MS) {
   }
 }
 
-/**
- * Runs `body` in a fresh profile, signed in as the admin, and checks the
- * page's error log afterwards; a failed test leaves a screenshot named after it.
- */
-async function withSession(t, options, body) {
-  const session = await newSession(browser, options);
-  try {
-    await signIn(session.page);
-    await body(session);
-  } catch (error) {
-    const name = `FAILED-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40).replace(/-+$/, '')}`;
-    const file = await shot(session.page, name).catch(() => null);
-    let extra = file ? `\n(screen at the failure: ${path.relative(process.cwd(), file)})` : '';
-    if (session.errors.list.length) {
-      extra += `\n(the page also reported:\n  ${session.errors.list.join('\n  ')})`;
-    }
-    error.message += extra;
-    if (typeof error.stack === 'string') error.stack += extra;
-    await session.context.close().catch(() => {});
-    throw error;
-  }
-  await session.close();
-}
-
 /** Opens Webhooks from the main navigation; checks the focus is on its heading. */
 async function openWebhooks(page) {
   await signedInFrame(page).nav.getByRole('link', { name: 'Webhooks', exact: true }).click();
@@ -102,28 +80,6 @@ async function openWebhooks(page) {
   await heading.waitFor();
   await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   return heading;
-}
-
-/** Photographs and axe-checks a screen, on the desktop and at 375 px. */
-async function review(page, name) {
-  await checkAxe(page, name);
-  await shot(page, name);
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= PHONE.width, `${name} scrolls sideways at 375 px (${width} px wide)`);
-  await checkAxe(page, `${name} (375 px)`);
-  await shot(page, `${name}-375px`);
-  await page.setViewportSize(size);
-}
-
-/** Presses Tab until `locator` has the focus (keyboard-only use). */
-async function tabTo(page, locator, most = 60) {
-  for (let i = 0; i < most; i += 1) {
-    if (await isFocused(locator)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${locator}`);
 }
 
 /** `text` as a regular expression that matches it literally. */
@@ -173,7 +129,7 @@ describe('webhooks in the web admin', () => {
     withSession(t, {}, async ({ page }) => {
       await openWebhooks(page);
       await page.getByText('No endpoints yet.').waitFor();
-      await review(page, 'webhooks-empty');
+      await reviewScreen(page, 'webhooks-empty');
 
       // Keyboard only: URL, description, one event, then the button.
       await tabTo(page, urlField(page));
@@ -196,7 +152,7 @@ describe('webhooks in the web admin', () => {
       await page.getByRole('status').filter({ hasText: 'Endpoint added.' }).waitFor();
       const row = page.getByRole('row', { name: new RegExp(`${literal(receiver.url)}.*article\\.published.*Enabled`) });
       await row.waitFor();
-      await review(page, 'webhooks-secret-shown');
+      await reviewScreen(page, 'webhooks-secret-shown');
 
       const call = await adminApi();
       const { body: list } = await call('GET', '/webhooks');
@@ -230,7 +186,7 @@ describe('webhooks in the web admin', () => {
       assert.equal(await urlField(page).getAttribute('aria-invalid'), 'true');
       assert.ok(await isFocused(urlField(page)), 'the focus is on the refused URL');
       await page.getByRole('alert').filter({ hasText: 'Please correct the marked fields.' }).waitFor();
-      await review(page, 'webhooks-refused-url');
+      await reviewScreen(page, 'webhooks-refused-url');
 
       // A good URL with no event: the error shows under the events.
       await urlField(page).fill(receiver.url);
@@ -299,7 +255,7 @@ describe('webhooks in the web admin', () => {
       assert.equal(await row.locator('td[data-label="Last answer"]').textContent(), '200');
       assert.match(await row.locator('td[data-label="Latency"]').textContent(), /^\d+ ms$/);
       assert.notEqual(await row.locator('td[data-label="Delivered"]').textContent(), '—');
-      await review(page, 'webhook-deliveries');
+      await reviewScreen(page, 'webhook-deliveries');
 
       // Redeliver: 202, announced, the list reloaded; the same id arrives again.
       const before = receiver.requests.length;
@@ -324,7 +280,7 @@ describe('webhooks in the web admin', () => {
       await row.getByRole('button', { name: /^Redeliver/ }).click();
       await page.getByRole('alert').filter({ hasText: detail }).waitFor();
       await page.unroute('**/redeliver');
-      await review(page, 'webhook-deliveries-conflict');
+      await reviewScreen(page, 'webhook-deliveries-conflict');
     }));
 
   test('webhooks: an admin disables the endpoint, then deletes it', EACH, (t) =>
@@ -335,7 +291,7 @@ describe('webhooks in the web admin', () => {
       assert.ok(await isFocused(urlField(page)), 'the edit form starts at the URL');
       assert.ok(await eventBox(page, 'article.published').isChecked());
       await page.getByRole('checkbox', { name: 'Enabled', exact: true }).uncheck();
-      await review(page, 'webhooks-edit');
+      await reviewScreen(page, 'webhooks-edit');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Endpoint saved.' }).waitFor();
       await page.getByRole('row', { name: new RegExp(`${literal(receiver.url)}.*Disabled`) }).waitFor();
@@ -343,7 +299,7 @@ describe('webhooks in the web admin', () => {
       const { body: hook } = await call('GET', `/webhooks/${made.id}`);
       assert.equal(hook.enabled, false);
       assert.deepEqual(hook.events, ['article.published'], 'only what changed was sent');
-      await review(page, 'webhooks-disabled');
+      await reviewScreen(page, 'webhooks-disabled');
 
       page.once('dialog', (d) => d.accept());
       await page.getByRole('button', { name: `Delete ${receiver.url}` }).click();
