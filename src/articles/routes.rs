@@ -54,8 +54,11 @@ pub async fn list(
     let shape = Shape::parse(params.include.as_deref(), params.fields.as_deref())?;
     let now = now();
     let preview = policy::can_preview(&caller);
-    let sort = sort_of(&params, &page)?;
+    // Who may list what is decided first: a 403 comes before any 400 about
+    // the sort.
+    let sort = sort_of(&params, &page);
     let filter = filter_of(params, &caller, now)?;
+    let sort = sort?;
     // A cursor carries its sort order, which wins over `sort`.
     let after = match &page {
         PageRequest::Cursor { cursor, .. } => Some(CursorKey::decode(cursor)?),

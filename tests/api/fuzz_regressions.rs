@@ -8,7 +8,8 @@ use crate::harness::{assert_problem, both_backends, TestApp};
 
 both_backends!(
     empty_fields_with_a_far_future_date_is_400,
-    a_title_cursor_holding_a_nul_byte_is_400
+    a_title_cursor_holding_a_nul_byte_is_400,
+    the_trash_refuses_a_reader_before_it_judges_the_sort
 );
 
 /// Crash store of commit 32f67d4, `GET_api_v1_articles_negative_data_rejection_d336c1d1`
@@ -48,4 +49,20 @@ async fn a_title_cursor_holding_a_nul_byte_is_400(app: TestApp) {
         let body = assert_problem(res, 400, "invalid_cursor").await;
         assert_eq!(body["errors"][0]["field"], "cursor", "{body}");
     }
+}
+
+/// Local fuzz run of stop 24 (seed 433878096, anonymous run, case hkpivj):
+/// a reader asking for the trash sorted by relevance got the 400 about the
+/// sort before the refusal of the trash itself. Who may list what is
+/// decided first; an editor still gets the 400.
+async fn the_trash_refuses_a_reader_before_it_judges_the_sort(app: TestApp) {
+    let path = "/api/v1/articles?q=harbour&status=trashed&sort=relevance&per_page=1";
+    assert_problem(app.get(path).await, 401, "unauthorized").await;
+    let res = app
+        .admin(Method::GET, path)
+        .send()
+        .await
+        .expect("request sent");
+    let body = assert_problem(res, 400, "invalid_query").await;
+    assert_eq!(body["errors"][0]["field"], "sort", "{body}");
 }

@@ -4,7 +4,8 @@ OpenAPI cannot say that two parameters exclude each other. GET
 /api/v1/articles takes `page` or `cursor`, never both (400: the cursor says
 where the page starts), so generated requests that carry both drop `page`.
 Likewise `sort=relevance` needs `q` and pages by number only (400 beside a
-`cursor` or without `q`), so such requests drop `sort`.
+`cursor` or without `q`), and the trash (`status=trashed`) is sorted by
+`-updated_at` or `title` only, so such requests drop `sort`.
 
 Nor can it say that a value must be unique. A well-formed `Idempotency-Key`
 is drawn from a small space ("0", "A", ...), so two generated creates with
@@ -35,6 +36,9 @@ def map_query(ctx, query):
         query = dict(query)
         del query["page"]
     if query and query.get("sort") == "relevance" and ("q" not in query or "cursor" in query):
+        query = dict(query)
+        del query["sort"]
+    if query and query.get("status") == "trashed" and query.get("sort") not in (None, "-updated_at", "title"):
         query = dict(query)
         del query["sort"]
     return query
