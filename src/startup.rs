@@ -63,6 +63,13 @@ impl Application {
         crate::cache::spawn_watcher(&state.cache, &state.config).map_err(StartupError::Database)?;
         crate::articles::retention::spawn_pruner(state.db.clone(), state.config.revisions.clone());
         crate::articles::trash::spawn_purger(state.db.clone(), state.config.trash.clone());
+        crate::db::periodic::spawn_log_pruner(
+            state.db.clone(),
+            &state.config.webhooks.log_retention,
+            "deleted old webhook deliveries",
+            "could not delete old webhook deliveries",
+            |conn, before| Box::pin(crate::webhooks::model::prune_log(conn, before)),
+        );
         crate::articles::scheduler::spawn(state.db.clone(), &state.config.webhooks);
         crate::webhooks::worker::spawn(state.db.clone(), state.config.webhooks.clone());
         let server = server(listener, state.clone())?;

@@ -475,3 +475,18 @@ pub async fn redeliver(
         .optional()
     })
 }
+
+/// Deletes the deliveries created before `before` that are done with
+/// (delivered or given up; pending ones stay, however old);
+/// `WEBHOOK_LOG_RETENTION_DAYS`. Returns how many.
+pub async fn prune_log(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    run!(conn, c => {
+        diesel::delete(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::created_at.lt(before))
+                .filter(webhook_deliveries::status.eq_any([DELIVERED, FAILED])),
+        )
+        .execute(c)
+        .await
+    })
+}

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::config::{parse_bool, parse_or, ConfigError};
+use crate::db::periodic::LogRetention;
 
 /// How the delivery worker sends, retries and gives up.
 #[derive(Debug, Clone)]
@@ -27,6 +28,9 @@ pub struct WebhookSettings {
     /// `SCHEDULER_INTERVAL_SECS`: how often scheduled articles whose time
     /// has come are marked published (and announced).
     pub scheduler_interval: Duration,
+    /// `WEBHOOK_LOG_RETENTION_DAYS`, `WEBHOOK_LOG_PRUNE_INTERVAL_SECS`: how
+    /// long finished deliveries stay in the log.
+    pub log_retention: LogRetention,
 }
 
 impl WebhookSettings {
@@ -56,6 +60,12 @@ impl WebhookSettings {
                 30u64,
                 1..=3600,
             )?),
+            log_retention: LogRetention::from_lookup(
+                get,
+                "WEBHOOK_LOG_RETENTION_DAYS",
+                30,
+                "WEBHOOK_LOG_PRUNE_INTERVAL_SECS",
+            )?,
         })
     }
 }

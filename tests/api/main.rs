@@ -46,5 +46,6 @@ mod taxonomy;
 mod transfer;
 mod trash;
 mod visibility;
+mod webhook_log_retention;
 mod webhooks;
 mod workflow;

@@ -1,0 +1,100 @@
+//! The webhook delivery log's retention, on both backends: with
+//! `WEBHOOK_LOG_RETENTION_DAYS` set, the background pruner deletes finished
+//! deliveries older than the retention, and keeps newer ones and pending
+//! ones however old. (The audit log is append-only and kept whole: see
+//! docs/decisions.md.)
+
+use std::time::Duration;
+
+use cms::db::schema::webhook_deliveries;
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::RunQueryDsl;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::fixtures;
+use crate::harness::{both_backends_with, TestApp};
+
+both_backends_with!(
+    [
+        ("WEBHOOK_LOG_RETENTION_DAYS", "1"),
+        ("WEBHOOK_LOG_PRUNE_INTERVAL_SECS", "1"),
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+        // The worker stays idle: the test sets each delivery's state.
+        ("WEBHOOK_POLL_MS", "60000")
+    ],
+    old_finished_deliveries_are_deleted
+);
+
+/// Two days ago, as stored.
+fn two_days_ago() -> chrono::NaiveDateTime {
+    cms::db::time::now() - chrono::Duration::days(2)
+}
+
+async fn delivery_ids(app: &TestApp, hook: &Value) -> Vec<i64> {
+    let (status, log) = app
+        .admin_get(&format!("/api/v1/webhooks/{hook}/deliveries"))
+        .await;
+    assert_eq!(status, 200, "{log}");
+    let mut ids: Vec<i64> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+async fn old_finished_deliveries_are_deleted(app: TestApp) {
+    let author = fixtures::author(&app, "Night Desk").await;
+    let (status, hook) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/webhooks",
+            json!({ "url": "http://127.0.0.1:9/hooks", "events": ["article.published"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{hook}");
+    let hook = hook["id"].clone();
+    for title in ["First story", "Second story", "Third story"] {
+        fixtures::published(&app, &author["id"], title, &[]).await;
+    }
+    let deliveries = delivery_ids(&app, &hook).await;
+    assert_eq!(deliveries.len(), 3, "one delivery per publication");
+    let (delivered_old, pending_old, failed_new) = (deliveries[0], deliveries[1], deliveries[2]);
+
+    // Set the deliveries' states and ages.
+    let old = two_days_ago();
+    let mut conn = app.state.db.writer().await.unwrap();
+    for (id, status, created_at) in [
+        (delivered_old, "delivered", old),
+        (pending_old, "pending", old),
+        (failed_new, "failed", cms::db::time::now()),
+    ] {
+        cms::run!(&mut conn, c => {
+            diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(id)))
+                .set((
+                    webhook_deliveries::status.eq(status),
+                    webhook_deliveries::created_at.eq(created_at),
+                ))
+                .execute(c)
+                .await
+        })
+        .unwrap();
+    }
+    drop(conn);
+
+    // The pruners run every second: wait for the old rows to go.
+    for _ in 0..100 {
+        if delivery_ids(&app, &hook).await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        delivery_ids(&app, &hook).await,
+        vec![pending_old, failed_new],
+        "the old delivered one is gone; the pending one and the recent failure stay"
+    );
+}
