@@ -14,7 +14,8 @@ use crate::config::{parse_or, ConfigError};
 /// Runs `job` on a writer connection every `every` (the first time one
 /// interval after start), logging the rows it changed with `done`, and a
 /// failure with `failed`: a failed round is tried again at the next one.
-/// Each job is one statement, so several instances running it on one
+/// Each job's statements stand alone (one statement, or batches that each
+/// repeat their conditions), so several instances running it on one
 /// database only repeat each other's work.
 pub fn spawn_every<J>(db: Db, every: Duration, done: &'static str, failed: &'static str, job: J)
 where

@@ -476,17 +476,51 @@ pub async fn redeliver(
     })
 }
 
-/// Deletes the deliveries created before `before` that are done with
-/// (delivered or given up; pending ones stay, however old);
-/// `WEBHOOK_LOG_RETENTION_DAYS`. Returns how many.
+/// Rows one pruning statement deletes at most (SQLite's one writer is
+/// held for one batch at a time).
+const PRUNE_BATCH: i64 = 1000;
+
+/// Deliveries done with (delivered or given up) whose last activity came
+/// before `$before`: created, last tried and delivered before it, so a
+/// redelivered old one stays until it is old again.
+macro_rules! finished_before {
+    ($before:expr) => {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::created_at.lt($before))
+            .filter(webhook_deliveries::status.eq_any([DELIVERED, FAILED]))
+            .filter(webhook_deliveries::next_attempt_at.lt($before))
+            .filter(
+                webhook_deliveries::delivered_at
+                    .is_null()
+                    .or(webhook_deliveries::delivered_at.lt($before)),
+            )
+    };
+}
+
+/// Deletes the finished deliveries older than `before`
+/// (`WEBHOOK_LOG_RETENTION_DAYS`; pending ones stay however old), a batch
+/// at a time. Each delete repeats the conditions, so a delivery
+/// redelivered meanwhile stays. Returns how many.
 pub async fn prune_log(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
-    run!(conn, c => {
-        diesel::delete(
-            webhook_deliveries::table
-                .filter(webhook_deliveries::created_at.lt(before))
-                .filter(webhook_deliveries::status.eq_any([DELIVERED, FAILED])),
-        )
-        .execute(c)
-        .await
-    })
+    let mut total = 0;
+    loop {
+        let ids: Vec<i64> = run!(conn, c => {
+            finished_before!(before)
+                .select(webhook_deliveries::id)
+                .limit(PRUNE_BATCH)
+                .load(c)
+                .await
+        })?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        total += run!(conn, c => {
+            diesel::delete(finished_before!(before).filter(webhook_deliveries::id.eq_any(&ids)))
+                .execute(c)
+                .await
+        })?;
+        if (ids.len() as i64) < PRUNE_BATCH {
+            return Ok(total);
+        }
+    }
 }

@@ -57,26 +57,35 @@ async fn old_finished_deliveries_are_deleted(app: TestApp) {
         .await;
     assert_eq!(status, 201, "{hook}");
     let hook = hook["id"].clone();
-    for title in ["First story", "Second story", "Third story"] {
-        fixtures::published(&app, &author["id"], title, &[]).await;
+    let titles = ["One", "Two", "Three", "Four", "Five"];
+    for title in titles {
+        fixtures::published(&app, &author["id"], &format!("Story {title}"), &[]).await;
     }
-    let deliveries = delivery_ids(&app, &hook).await;
-    assert_eq!(deliveries.len(), 3, "one delivery per publication");
-    let (delivered_old, pending_old, failed_new) = (deliveries[0], deliveries[1], deliveries[2]);
+    let ids = delivery_ids(&app, &hook).await;
+    assert_eq!(ids.len(), titles.len(), "one delivery per publication");
 
-    // Set the deliveries' states and ages.
+    // Each delivery's state and times: (status, created, last tried,
+    // delivered), and whether the pruner must keep it.
     let old = two_days_ago();
+    let now = cms::db::time::now();
+    let cases = [
+        ("delivered", old, old, Some(old), false),
+        ("failed", old, old, None, false),
+        // Pending for two days (an endpoint down): not sent yet, kept.
+        ("pending", old, old, None, true),
+        ("failed", now, now, None, true),
+        // Old, but redelivered and delivered again just now.
+        ("delivered", old, now, Some(now), true),
+    ];
     let mut conn = app.state.db.writer().await.unwrap();
-    for (id, status, created_at) in [
-        (delivered_old, "delivered", old),
-        (pending_old, "pending", old),
-        (failed_new, "failed", cms::db::time::now()),
-    ] {
+    for (id, (status, created_at, tried, delivered_at, _)) in ids.iter().zip(cases) {
         cms::run!(&mut conn, c => {
             diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(id)))
                 .set((
                     webhook_deliveries::status.eq(status),
                     webhook_deliveries::created_at.eq(created_at),
+                    webhook_deliveries::next_attempt_at.eq(tried),
+                    webhook_deliveries::delivered_at.eq(delivered_at),
                 ))
                 .execute(c)
                 .await
@@ -84,17 +93,23 @@ async fn old_finished_deliveries_are_deleted(app: TestApp) {
         .unwrap();
     }
     drop(conn);
+    let kept: Vec<i64> = ids
+        .iter()
+        .zip(cases)
+        .filter(|(_, case)| case.4)
+        .map(|(id, _)| *id)
+        .collect();
 
-    // The pruners run every second: wait for the old rows to go.
+    // The pruner runs every second: wait for the old rows to go.
     for _ in 0..100 {
-        if delivery_ids(&app, &hook).await.len() == 2 {
+        if delivery_ids(&app, &hook).await.len() == kept.len() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
         delivery_ids(&app, &hook).await,
-        vec![pending_old, failed_new],
-        "the old delivered one is gone; the pending one and the recent failure stay"
+        kept,
+        "the old delivered and given-up ones are gone; the pending, the recent and the redelivered ones stay"
     );
 }

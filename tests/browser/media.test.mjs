@@ -81,9 +81,12 @@ describe('the media library in the web admin', () => {
 
       // The same bytes again: the library already has them.
       await imageInput(page).setInputFiles({ name: 'cranes-again.png', mimeType: 'image/png', buffer: png });
+      await page.getByRole('textbox', { name: 'Credit' }).fill('Another agency');
       await page.getByRole('button', { name: 'Upload', exact: true }).click();
-      await page.getByRole('status').filter({ hasText: 'already in the library, as “Quay cranes at dusk”' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'already in the library, as “Quay cranes at dusk”' }).waitFor();
       assert.equal(await card(page, 'Quay cranes at dusk').count(), 1);
+      // What was typed stays in the form; the stored item keeps its credit (checked below).
+      assert.equal(await page.getByRole('textbox', { name: 'Credit' }).inputValue(), 'Another agency');
 
       // Describe it: only the changed field is sent, and it is kept.
       await cranes.getByRole('button', { name: 'Describe Quay cranes at dusk' }).click();

@@ -38,7 +38,9 @@ def map_query(ctx, query):
     if query and query.get("sort") == "relevance" and ("q" not in query or "cursor" in query):
         query = dict(query)
         del query["sort"]
-    if query and query.get("status") == "trashed" and query.get("sort") not in (None, "-updated_at", "title"):
+    # Only a well-formed sort the trash does not take goes (a malformed one
+    # may be what makes a negative case invalid).
+    if query and query.get("status") == "trashed" and query.get("sort") in ("-published_at", "published_at", "relevance"):
         query = dict(query)
         del query["sort"]
     return query

@@ -74,9 +74,15 @@ function uploadForm(reload) {
     button.disabled = true;
     try {
       const { status, data } = await api('POST', '/media', { body });
-      await reload(status === 200
-        ? `This image was already in the library, as “${label(data)}”.`
-        : `“${label(data)}” uploaded.`);
+      if (status === 201) {
+        await reload(`“${label(data)}” uploaded.`);
+        return;
+      }
+      // The same bytes were stored before: that item is answered as it is,
+      // and what was typed here stays, for its Describe form.
+      showProblem(form, {
+        detail: `This image is already in the library, as “${label(data)}”: nothing was uploaded and its description was not changed. Use Describe on it to change the description.`,
+      });
     } catch (problem) {
       showProblem(form, problemBody(problem));
     } finally {
@@ -98,7 +104,8 @@ const label = (item) => item.title || item.filename || `Image ${item.id}`;
 
 /** May the user change or delete this item (its uploader, editors, admins)? */
 function mayChange(item) {
-  return session.atLeast('editor') || (item.uploaded_by != null && item.uploaded_by === session.user?.id);
+  return session.atLeast('editor')
+    || (session.atLeast('author') && item.uploaded_by != null && item.uploaded_by === session.user?.id);
 }
 
 /** The smallest stored file at least `min` pixels wide (or the full size). */
@@ -153,19 +160,29 @@ function mediaCard(item, reload) {
     fields[0].control.focus();
   }
 
+  /** Says why a deletion did not happen, in the card's one alert. */
+  function refused(text) {
+    box.querySelector('.form-alert')?.remove();
+    const alert = h('p', { class: 'form-alert', role: 'alert', tabindex: '-1' }, text);
+    box.append(alert);
+    alert.focus();
+  }
+
   async function remove() {
     if (!confirm(`Delete “${label(item)}” and its files?`)) return;
     try {
       await api('DELETE', `/media/${item.id}`);
       await reload(`“${label(item)}” deleted.`);
     } catch (problem) {
-      if (problem.body?.code === 'media_in_use' && session.atLeast('editor')
-        && confirm(`“${label(item)}” is ${problem.body.detail.split(';')[0]}.\n\nDelete it anyway? Those articles lose it.`)) {
+      if (problem.code !== 'media_in_use') {
+        refused(`Not deleted: ${problem.message}`);
+      } else if (!session.atLeast('editor')) {
+        refused(`Not deleted: “${label(item)}” is ${uses(problem)}. An editor may delete it anyway.`);
+      } else if (confirm(`“${label(item)}” is ${uses(problem)}.\n\nDelete it anyway? Those articles lose it.`)) {
         await forceRemove();
-        return;
+      } else {
+        refused(`Not deleted: “${label(item)}” is ${uses(problem)}.`);
       }
-      box.append(h('p', { class: 'form-alert', role: 'alert', tabindex: '-1' }, problem.body?.detail || problem.message));
-      box.lastChild.focus();
     }
   }
 
@@ -174,12 +191,17 @@ function mediaCard(item, reload) {
       await api('DELETE', `/media/${item.id}?force=true`);
       await reload(`“${label(item)}” deleted; the articles that used it no longer show it.`);
     } catch (problem) {
-      box.append(h('p', { class: 'form-alert', role: 'alert' }, problem.body?.detail || problem.message));
+      refused(`Not deleted: ${problem.message}`);
     }
   }
 
   show();
   return box;
+}
+
+/** "used by 2 article(s): 12 (slug), 15 (slug)", from a `media_in_use` problem. */
+function uses(problem) {
+  return problem.body.detail.split(';')[0];
 }
 
 function kilobytes(bytes) {

@@ -193,6 +193,9 @@ async function redeliver(hook, d, result, reload) {
     fill(result, h('p', { class: 'form-alert', role: 'alert' }, `Not redelivered: ${problemBody(problem).detail || problem.message}`));
     return;
   }
-  announce(`The ${d.event_type} delivery is queued again; it is sent in a moment.`);
+  // The worker sends only to enabled endpoints.
+  announce(hook.enabled
+    ? `The ${d.event_type} delivery is queued again; it is sent in a moment.`
+    : `The ${d.event_type} delivery is queued again; it is sent once the endpoint is enabled.`);
   await reload();
 }
