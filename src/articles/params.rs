@@ -114,8 +114,10 @@ pub struct ArticleListParams {
     #[param(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// Only articles with this tag slug.
+    #[param(pattern = r"^[^\u0000]*$")]
     pub tag: Option<String>,
     /// Only articles by this author (id or slug).
+    #[param(pattern = r"^[^\u0000]*$")]
     pub author: Option<String>,
     /// Only this status (staff only, except `published`); `trashed` lists
     /// the trash (editors and admins).

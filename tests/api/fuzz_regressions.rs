@@ -66,3 +66,41 @@ async fn the_trash_refuses_a_reader_before_it_judges_the_sort(app: TestApp) {
     let body = assert_problem(res, 400, "invalid_query").await;
     assert_eq!(body["errors"][0]["field"], "sort", "{body}");
 }
+
+/// Local fuzz replay of stop 24 (seed 433878096, case J7EJM8): `author`
+/// held a NUL, which the schema allowed and the server refuses in every
+/// URL (400). Every string parameter of the document now says what it
+/// takes: an enum, a format or a pattern (at least "no NUL"), so a
+/// generated value the server must refuse is never schema-valid.
+#[test]
+fn every_string_parameter_rules_out_what_the_server_refuses() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("openapi/openapi.json").unwrap()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let resolve = |s: &serde_json::Value| match s["$ref"].as_str() {
+        Some(r) => schemas[r.rsplit('/').next().unwrap()].clone(),
+        None => s.clone(),
+    };
+    let mut loose = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let schema = resolve(&param["schema"]);
+                let is_string = schema["type"] == "string"
+                    || schema["type"]
+                        .as_array()
+                        .is_some_and(|t| t.contains(&"string".into()));
+                let ruled = ["pattern", "enum", "format"]
+                    .iter()
+                    .any(|k| !schema[k].is_null());
+                if is_string && !ruled {
+                    loose.push(format!("{method} {path} {}", param["name"]));
+                }
+            }
+        }
+    }
+    assert!(
+        loose.is_empty(),
+        "string parameters without a rule: {loose:#?}"
+    );
+}
