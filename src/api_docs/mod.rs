@@ -9,7 +9,9 @@ pub mod ui;
 use std::sync::OnceLock;
 
 use actix_web::{get, App, HttpResponse};
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -20,6 +22,7 @@ use crate::error::{FieldError, ProblemDetails};
 use crate::http::caching::IfMatch;
 use crate::http::pagination::ListMeta;
 use crate::idempotency::IdempotencyKeyHeader;
+use crate::types::NO_NUL_PATTERN;
 
 /// What the document says besides its paths (which come from the routes).
 #[derive(OpenApi)]
@@ -89,12 +92,44 @@ impl Modify for SecuritySchemes {
 
 /// The document, generated from the route list.
 pub fn generated() -> utoipa::openapi::OpenApi {
-    App::new()
+    let mut doc = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::api)
         .split_for_parts()
-        .1
+        .1;
+    no_nul_in_parameters(&mut doc);
+    doc
+}
+
+/// The server refuses a NUL in any URL (`http::middleware`), so every
+/// string parameter without a rule of its own (a pattern, an enum, a
+/// format) says it takes none.
+fn no_nul_in_parameters(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
+                    let unruled = schema.pattern.is_none()
+                        && schema.enum_values.is_none()
+                        && schema.format.is_none();
+                    if schema.schema_type == SchemaType::Type(Type::String) && unruled {
+                        schema.pattern = Some(NO_NUL_PATTERN.to_owned());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The document as served and committed: pretty-printed JSON with a

@@ -26,7 +26,7 @@ use crate::webhooks::{self, Event, EventType};
 /// an editor may; 409 unless it is a draft.
 #[utoipa::path(
     tag = "workflow", operation_id = "submit_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
@@ -50,7 +50,7 @@ pub async fn submit(
 /// already published or archived.
 #[utoipa::path(
     tag = "workflow", operation_id = "publish_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     request_body(content = Option<PublishRequest>, description = "Optional schedule", content_type = "application/json"),
     security(("bearer" = [])),
@@ -76,7 +76,7 @@ pub async fn publish(
 /// 409 from any other status. Who may: as for publishing.
 #[utoipa::path(
     tag = "workflow", operation_id = "unpublish_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(
@@ -98,7 +98,7 @@ pub async fn unpublish(
 /// reads. 409 unless published. Who may: as for publishing.
 #[utoipa::path(
     tag = "workflow", operation_id = "archive_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(

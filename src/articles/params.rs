@@ -111,13 +111,11 @@ pub struct ArticleListParams {
     /// `"a phrase"` matches adjacent words in order; `-word` excludes;
     /// `or` between terms gives alternatives. Case does not matter;
     /// punctuation separates words; up to 16 words count.
-    #[param(min_length = 1, max_length = 200, pattern = r"^[^\u0000]*$")]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Only articles with this tag slug.
-    #[param(pattern = r"^[^\u0000]*$")]
     pub tag: Option<String>,
     /// Only articles by this author (id or slug).
-    #[param(pattern = r"^[^\u0000]*$")]
     pub author: Option<String>,
     /// Only this status (staff only, except `published`); `trashed` lists
     /// the trash (editors and admins).

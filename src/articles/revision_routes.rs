@@ -34,7 +34,7 @@ use crate::webhooks;
 /// and articles in review.
 #[utoipa::path(
     tag = "revisions", operation_id = "list_revisions",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"), PageParams),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of revisions", body = ListResponse<RevisionListItem>, headers(("Link" = String))),
@@ -66,7 +66,7 @@ pub async fn list(
 /// (a unified diff of the Markdown body and the other changed fields).
 #[utoipa::path(
     tag = "revisions", operation_id = "get_revision",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("version" = i32, Path, description = "The version the revision holds")),
     security(("bearer" = [])),
     responses(
@@ -106,7 +106,7 @@ pub async fn get(
 /// needs an editor.
 #[utoipa::path(
     tag = "revisions", operation_id = "restore_revision",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("version" = i32, Path, description = "The version to restore"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),

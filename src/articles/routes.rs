@@ -170,7 +170,7 @@ fn filter_of(params: ArticleListParams, caller: &Caller, now: NaiveDateTime) -> 
 /// unpublished; contributors and authors also for others' drafts.
 #[utoipa::path(
     tag = "articles", operation_id = "get_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"), ArticleReadParams),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleReadParams),
     security((), ("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The article", body = ArticleBody,
@@ -233,7 +233,7 @@ pub struct RelatedParams {
 /// 404 exactly when reading the article itself would be.
 #[utoipa::path(
     tag = "articles", operation_id = "list_related_articles",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"), RelatedParams),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), RelatedParams),
     security((), ("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Related published articles", body = Vec<ArticleBody>, headers(("ETag" = String))),

@@ -50,7 +50,7 @@ pub struct DeleteArticleParams {
 /// restored. `permanent=true` (admins) deletes it for good at once.
 #[utoipa::path(
     tag = "articles", operation_id = "delete_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw"),
            DeleteArticleParams),
     security(("bearer" = [])),
@@ -134,7 +134,7 @@ pub async fn delete(
 /// revisions come back with it (who may: as for a change).
 #[utoipa::path(
     tag = "articles", operation_id = "restore_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you saw")),
     security(("bearer" = [])),
     responses(

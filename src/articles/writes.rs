@@ -113,7 +113,7 @@ pub async fn create(
 /// slug is taken, `unknown_reference` for an unknown author or tag.
 #[utoipa::path(
     tag = "articles", operation_id = "update_article",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$"),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"),
            ("If-Match" = Option<IfMatch>, Header, nullable = false, description = "ETag of the version you edited")),
     request_body = UpdateArticleRequest,
     security(("bearer" = [])),

@@ -50,7 +50,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "authors", operation_id = "get_author",
     security(()),
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     responses(
         (status = 200, description = "The author", body = AuthorResponse, headers(("ETag" = String))),
         NotModified, NotFound, Unavailable,
@@ -121,7 +121,7 @@ pub async fn create(
 /// taken.
 #[utoipa::path(
     tag = "authors", operation_id = "update_author",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     request_body = UpdateAuthorRequest,
     security(("bearer" = [])),
     responses(
@@ -171,7 +171,7 @@ pub async fn update(
 /// `author_has_articles` otherwise.
 #[utoipa::path(
     tag = "authors", operation_id = "delete_author",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),

@@ -52,7 +52,7 @@ async fn published_article(conn: &mut Conn, key: &str) -> ApiResult<Article> {
 /// required fields, limits, the privacy notice and a fresh `form_token`.
 #[utoipa::path(
     tag = "comments", operation_id = "get_comment_form",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
     security(()),
     responses(
         (status = 200, description = "How to render and submit the form", body = CommentForm),
@@ -125,7 +125,7 @@ const FORM_FIELDS: [FormField; 4] = [
 /// limited per client IP and per email.
 #[utoipa::path(
     tag = "comments", operation_id = "create_comment",
-    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again"), ("id_or_slug" = String, Path, description = "Numeric id or slug of the article", pattern = r"^[^\u0000]*$")),
+    params(("Idempotency-Key" = Option<IdempotencyKeyHeader>, Header, nullable = false, description = "Makes a retry of this create safe: the same key and body get the first answer again"), ("id_or_slug" = String, Path, description = "Numeric id or slug of the article")),
     request_body = NewCommentRequest,
     security((), ("bearer" = [])),
     responses(

@@ -19,7 +19,7 @@ use crate::users::model as users;
 /// `parent_id` and `depth` for threading. Emails and IPs are never included.
 #[utoipa::path(
     tag = "comments", operation_id = "list_article_comments",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article", pattern = r"^[^\u0000]*$"), PageParams),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug of the article"), PageParams),
     security(()),
     responses(
         (status = 200, description = "A page of approved comments", body = ListResponse<PublicComment>,

@@ -293,7 +293,7 @@ pub struct ImageBytes(pub Vec<u8>);
 pub struct MediaListParams {
     /// Words in the title, caption, credit, alt text or file name
     /// (case-insensitive, as typed).
-    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only this format.
     pub format: Option<ImageFormat>,

@@ -49,7 +49,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "tags", operation_id = "get_tag",
     security(()),
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     responses(
         (status = 200, description = "The tag", body = TagResponse, headers(("ETag" = String))),
         NotModified, NotFound, Unavailable,
@@ -113,7 +113,7 @@ pub async fn create(
 /// when the slug is taken.
 #[utoipa::path(
     tag = "tags", operation_id = "update_tag",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     request_body = UpdateTagRequest,
     security(("bearer" = [])),
     responses(
@@ -160,7 +160,7 @@ pub async fn update(
 /// Delete a tag; its articles stay, detached from it (editors).
 #[utoipa::path(
     tag = "tags", operation_id = "delete_tag",
-    params(("id_or_slug" = String, Path, description = "Numeric id or slug", pattern = r"^[^\u0000]*$")),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
