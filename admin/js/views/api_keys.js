@@ -1,9 +1,9 @@
 // API keys (admins only): read-only keys for frontends and previews; the
 // secret is shown once, right after creation.
 
-import { h, fill, when, TIME_ZONE, fromLocalInput } from '../dom.js';
+import { h, when, TIME_ZONE, fromLocalInput } from '../dom.js';
 import * as session from '../session.js';
-import { crudScreen } from './crud.js';
+import { crudScreen, showSecretOnce } from './crud.js';
 
 export function apiKeysView(main) {
   return crudScreen(main, {
@@ -30,16 +30,6 @@ export function apiKeysView(main) {
       scope: v.scope,
       ...(v.expires_at ? { expires_at: fromLocalInput(v.expires_at) } : {}),
     }),
-    created: (key, box) => {
-      const code = h('code', { class: 'secret', tabindex: '0' }, key.secret);
-      fill(box, h('section', { class: 'notice secret-box', role: 'alert', 'aria-labelledby': 'secret-heading' },
-        h('h2', { id: 'secret-heading' }, `The secret of “${key.name}”`),
-        h('p', {}, 'Copy it now: it cannot be shown again.'),
-        code,
-        h('button', { type: 'button', onclick: async (e) => {
-          try { await navigator.clipboard.writeText(key.secret); e.target.textContent = 'Copied'; } catch { e.target.textContent = 'Select and copy it by hand'; }
-        } }, 'Copy')));
-      code.focus();
-    },
+    created: (key, box) => showSecretOnce(box, `The secret of “${key.name}”`, key.secret),
   });
 }

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, field, announce } from '../dom.js';
 import * as session from '../session.js';
+import { mediaLabel } from './labels.js';
 
 /** Editable fields, in the order they are compared and sent. */
 export const FIELDS = ['title', 'slug', 'body', 'excerpt', 'tags', 'author_id', 'featured_image_id',
@@ -66,8 +67,6 @@ export function changed(a, b) {
   return FIELDS.filter((name) => !same(a[name], b[name]));
 }
 
-/** How a media item is named in the picker. */
-const mediaLabel = (m) => m.title || m.filename || `Image ${m.id}`;
 
 /** The form's controls, grouped; returns {form, controls, read(), write(values)}. */
 export function buildForm({ authors, tags, media }) {

@@ -75,6 +75,22 @@ export async function crudScreen(main, spec) {
   if (spec.canWrite) showForm(null);
 }
 
+/**
+ * A secret shown this once (an API key's, a webhook's signing secret),
+ * focused, with a Copy button; `more` adds to its explanation.
+ */
+export function showSecretOnce(box, heading, secret, ...more) {
+  const code = h('code', { class: 'secret', tabindex: '0' }, secret);
+  fill(box, h('section', { class: 'notice secret-box', role: 'alert', 'aria-labelledby': 'secret-heading' },
+    h('h2', { id: 'secret-heading' }, heading),
+    h('p', {}, 'Copy it now: it cannot be shown again.', more.length ? [' ', more] : null),
+    code,
+    h('button', { type: 'button', onclick: async (e) => {
+      try { await navigator.clipboard.writeText(secret); e.target.textContent = 'Copied'; } catch { e.target.textContent = 'Select and copy it by hand'; }
+    } }, 'Copy')));
+  code.focus();
+}
+
 function capital(text) { return text[0].toUpperCase() + text.slice(1); }
 
 /** Optional text: empty means "none" (null), or left out of a new item. */

@@ -17,3 +17,6 @@ export const STATUS_NAMES = {
   archived: 'Archived',
   trashed: 'In the trash',
 };
+
+/** How a media item is named (the library, the featured-image picker). */
+export const mediaLabel = (m) => m.title || m.filename || `Image ${m.id}`;

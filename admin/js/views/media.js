@@ -6,6 +6,7 @@
 import { api, query } from '../api.js';
 import { h, fill, field, when, announce, showProblem, clearErrors, problemBody, values, labelled, pager, focusHeading } from '../dom.js';
 import * as session from '../session.js';
+import { mediaLabel } from './labels.js';
 
 const PER_PAGE = 24;
 /** What an image is described by, in the order the forms show them. */
@@ -75,13 +76,13 @@ function uploadForm(reload) {
     try {
       const { status, data } = await api('POST', '/media', { body });
       if (status === 201) {
-        await reload(`“${label(data)}” uploaded.`);
+        await reload(`“${mediaLabel(data)}” uploaded.`);
         return;
       }
       // The same bytes were stored before: that item is answered as it is,
       // and what was typed here stays, for its Describe form.
       showProblem(form, {
-        detail: `This image is already in the library, as “${label(data)}”: nothing was uploaded and its description was not changed. Use Describe on it to change the description.`,
+        detail: `This image is already in the library, as “${mediaLabel(data)}”: nothing was uploaded and its description was not changed. Use Describe on it to change the description.`,
       });
     } catch (problem) {
       showProblem(form, problemBody(problem));
@@ -99,8 +100,6 @@ function descriptionFields(item) {
   }));
 }
 
-/** How an image is named. */
-const label = (item) => item.title || item.filename || `Image ${item.id}`;
 
 /** May the user change or delete this item (its uploader, editors, admins)? */
 function mayChange(item) {
@@ -121,20 +120,20 @@ function mediaCard(item, reload) {
     `${item.width} × ${item.height} · ${item.format.toUpperCase()} · ${kilobytes(item.bytes)} · ${when(item.created_at)}`);
   const show = () => fill(box,
     h('img', { src: thumbnailOf(item), alt: item.alt_text, loading: 'lazy', width: item.width, height: item.height }),
-    h('h2', { id: `media-${item.id}` }, label(item)),
+    h('h2', { id: `media-${item.id}` }, mediaLabel(item)),
     item.alt_text ? h('p', {}, h('span', { class: 'muted' }, 'Alt text: '), item.alt_text) : h('p', { class: 'warning' }, 'No alternative text yet.'),
     item.credit ? h('p', { class: 'muted' }, `Credit: ${item.credit}`) : null,
     facts,
     mayChange(item)
       ? h('div', { class: 'row-actions' },
-        h('button', { type: 'button', onclick: edit, 'aria-label': `Describe ${label(item)}` }, 'Describe'),
-        h('button', { type: 'button', class: 'danger', onclick: remove, 'aria-label': `Delete ${label(item)}` }, 'Delete'))
+        h('button', { type: 'button', onclick: edit, 'aria-label': `Describe ${mediaLabel(item)}` }, 'Describe'),
+        h('button', { type: 'button', class: 'danger', onclick: remove, 'aria-label': `Delete ${mediaLabel(item)}` }, 'Delete'))
       : null);
 
   function edit() {
     const fields = descriptionFields(item);
     const form = h('form', { novalidate: true, 'aria-labelledby': `media-${item.id}` },
-      h('h2', { id: `media-${item.id}` }, `Describe “${label(item)}”`),
+      h('h2', { id: `media-${item.id}` }, `Describe “${mediaLabel(item)}”`),
       fields,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary' }, 'Save'),
@@ -151,7 +150,7 @@ function mediaCard(item, reload) {
         if (Object.keys(body).length) item = (await api('PATCH', `/media/${item.id}`, { body })).data;
         show();
         box.querySelector('button')?.focus();
-        announce(`“${label(item)}” saved.`);
+        announce(`“${mediaLabel(item)}” saved.`);
       } catch (problem) {
         showProblem(form, problemBody(problem));
       }
@@ -169,19 +168,19 @@ function mediaCard(item, reload) {
   }
 
   async function remove() {
-    if (!confirm(`Delete “${label(item)}” and its files?`)) return;
+    if (!confirm(`Delete “${mediaLabel(item)}” and its files?`)) return;
     try {
       await api('DELETE', `/media/${item.id}`);
-      await reload(`“${label(item)}” deleted.`);
+      await reload(`“${mediaLabel(item)}” deleted.`);
     } catch (problem) {
       if (problem.code !== 'media_in_use') {
         refused(`Not deleted: ${problem.message}`);
       } else if (!session.atLeast('editor')) {
-        refused(`Not deleted: “${label(item)}” is ${uses(problem)}. An editor may delete it anyway.`);
-      } else if (confirm(`“${label(item)}” is ${uses(problem)}.\n\nDelete it anyway? Those articles lose it.`)) {
+        refused(`Not deleted: “${mediaLabel(item)}” is ${uses(problem)}. An editor may delete it anyway.`);
+      } else if (confirm(`“${mediaLabel(item)}” is ${uses(problem)}.\n\nDelete it anyway? Those articles lose it.`)) {
         await forceRemove();
       } else {
-        refused(`Not deleted: “${label(item)}” is ${uses(problem)}.`);
+        refused(`Not deleted: “${mediaLabel(item)}” is ${uses(problem)}.`);
       }
     }
   }
@@ -189,7 +188,7 @@ function mediaCard(item, reload) {
   async function forceRemove() {
     try {
       await api('DELETE', `/media/${item.id}?force=true`);
-      await reload(`“${label(item)}” deleted; the articles that used it no longer show it.`);
+      await reload(`“${mediaLabel(item)}” deleted; the articles that used it no longer show it.`);
     } catch (problem) {
       refused(`Not deleted: ${problem.message}`);
     }

@@ -5,7 +5,7 @@
 import { api, query } from '../api.js';
 import { h, fill, when, announce, action, focusHeading, pager, problemBody } from '../dom.js';
 import * as session from '../session.js';
-import { crudScreen } from './crud.js';
+import { crudScreen, showSecretOnce } from './crud.js';
 
 /** The events an endpoint may subscribe to (EventType in the API), with what they mean. */
 const EVENTS = [
@@ -45,7 +45,8 @@ export function webhooksView(main) {
       events: chosenEvents(v),
       ...(v.description.trim() ? { description: v.description.trim() } : {}),
     }),
-    created: showSecret,
+    created: (hook, box) => showSecretOnce(box, `The signing secret of “${hook.url}”`, hook.secret,
+      'The receiver checks each delivery’s ', h('code', {}, 'webhook-signature'), ' header with it (Standard Webhooks).'),
   });
 }
 
@@ -96,20 +97,6 @@ function changes(v, w) {
 
 function byEventOrder(a, b) {
   return EVENTS.findIndex(([t]) => t === a) - EVENTS.findIndex(([t]) => t === b);
-}
-
-/** The signing secret, this once, right after creation. */
-function showSecret(hook, box) {
-  const code = h('code', { class: 'secret', tabindex: '0' }, hook.secret);
-  fill(box, h('section', { class: 'notice secret-box', role: 'alert', 'aria-labelledby': 'secret-heading' },
-    h('h2', { id: 'secret-heading' }, `The signing secret of “${hook.url}”`),
-    h('p', {}, 'Copy it now: it cannot be shown again. The receiver checks each delivery’s ',
-      h('code', {}, 'webhook-signature'), ' header with it (Standard Webhooks).'),
-    code,
-    h('button', { type: 'button', onclick: async (e) => {
-      try { await navigator.clipboard.writeText(hook.secret); e.target.textContent = 'Copied'; } catch { e.target.textContent = 'Select and copy it by hand'; }
-    } }, 'Copy')));
-  code.focus();
 }
 
 /** `#/webhooks/:id`: one endpoint's deliveries, newest first, a page at a time. */
