@@ -23,7 +23,8 @@ both_backends_with!(
         // The worker stays idle: the test sets each delivery's state.
         ("WEBHOOK_POLL_MS", "60000")
     ],
-    old_finished_deliveries_are_deleted
+    old_finished_deliveries_are_deleted,
+    a_redelivery_racing_the_pruner_is_kept_or_refused
 );
 
 /// Two days ago, as stored.
@@ -111,5 +112,70 @@ async fn old_finished_deliveries_are_deleted(app: TestApp) {
         delivery_ids(&app, &hook).await,
         kept,
         "the old delivered and given-up ones are gone; the pending, the recent and the redelivered ones stay"
+    );
+}
+
+/// The pruner deletes an old delivered delivery while an admin redelivers
+/// it, at once, many rounds. Either the redelivery wins (202, and the
+/// delivery is in the log, pending) or the pruner does (the redelivery
+/// meets 404): a 202 for a delivery that is gone never happens.
+async fn a_redelivery_racing_the_pruner_is_kept_or_refused(app: TestApp) {
+    let author = fixtures::author(&app, "Race Desk").await;
+    let (status, hook) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/webhooks",
+            json!({ "url": "http://127.0.0.1:9/hooks", "events": ["article.published"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{hook}");
+    let hook = hook["id"].clone();
+    let mut outcomes = (0, 0);
+    for round in 0..crate::races::rounds() {
+        fixtures::published(&app, &author["id"], &format!("Race {round}"), &[]).await;
+        let id = *delivery_ids(&app, &hook).await.last().unwrap();
+        let old = two_days_ago();
+        let mut conn = app.state.db.writer().await.unwrap();
+        cms::run!(&mut conn, c => {
+            diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(id)))
+                .set((
+                    webhook_deliveries::status.eq("delivered"),
+                    webhook_deliveries::created_at.eq(old),
+                    webhook_deliveries::next_attempt_at.eq(old),
+                    webhook_deliveries::delivered_at.eq(Some(old)),
+                ))
+                .execute(c)
+                .await
+        })
+        .unwrap();
+        drop(conn);
+        let before = cms::db::time::now() - chrono::Duration::days(1);
+        let redeliver = format!("/api/v1/webhooks/{hook}/deliveries/{id}/redeliver");
+        let (pruned, redelivered) = tokio::join!(
+            async {
+                // Staggered by round, so that each side goes first in some.
+                tokio::time::sleep(Duration::from_micros(500 * (round as u64 % 8))).await;
+                let mut conn = app.state.db.writer().await.unwrap();
+                cms::webhooks::model::prune_log(&mut conn, before).await
+            },
+            app.admin_json(Method::POST, &redeliver, json!({}))
+        );
+        pruned.unwrap();
+        let present = delivery_ids(&app, &hook).await.contains(&id);
+        match redelivered.0 {
+            202 => {
+                assert!(present, "round {round}: redelivered, then deleted");
+                outcomes.0 += 1;
+            }
+            404 => {
+                assert!(!present, "round {round}: 404 for a delivery still there");
+                outcomes.1 += 1;
+            }
+            other => panic!("round {round}: {other} {}", redelivered.1),
+        }
+    }
+    eprintln!(
+        "{:?}: redelivery won {}, pruner won {}",
+        app.backend, outcomes.0, outcomes.1
     );
 }

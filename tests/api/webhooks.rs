@@ -773,62 +773,76 @@ async fn racing_writes_announce_once(app: TestApp) {
 }
 
 /// A worker slower than its lease: the delivery is redelivered and claimed
-/// again (by a second worker, with the same attempt number, 1), then the
-/// first worker's outcome arrives. It must not be recorded over the second
-/// worker's lease; the second worker's outcome is.
+/// again (by a second worker, with the same attempt number, 1), then both
+/// workers' outcomes arrive at once, each on its own connection. The first
+/// worker's must not be recorded over the second worker's lease; the
+/// second's is. Many rounds.
 async fn a_late_outcome_after_a_redelivery_is_dropped(app: TestApp) {
     use cms::webhooks::model;
     let receiver = receiver_on(0).await;
     let (hook, _) = register(&app, &receiver.url, &["article.published"]).await;
     let hook = hook.as_i64().unwrap();
     let author = fixtures::author(&app, "Slow Worker").await;
-    fixtures::published(&app, &author["id"], "Late news", &[]).await;
-    let now = cms::db::time::now();
     let secs = chrono::Duration::seconds;
-    let mut conn = app.state.db.writer().await.unwrap();
-    let first = model::claim_due(&mut conn, now, now + secs(1), 10)
-        .await
-        .unwrap();
-    assert_eq!(first.len(), 1, "one delivery due");
-    let first = &first[0];
-    // The lease has run out when the redelivery comes (2 s later).
-    let again = model::redeliver(&mut conn, hook, first.id, now + secs(2))
-        .await
-        .unwrap();
-    assert!(again.is_some(), "redelivered once the lease ran out");
-    let claimed = model::claim_due(&mut conn, now + secs(3), now + secs(60), 10)
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), 1);
-    let second_claim = &claimed[0];
-    assert_eq!(
-        second_claim.attempts, first.attempts,
-        "both count attempt 1"
-    );
-    let failure = model::Attempt {
-        status_code: Some(500),
-        error: Some("HTTP 500: the first worker's answer".into()),
-        latency_ms: 40_000,
-    };
-    let stale = model::mark_failed(&mut conn, first, &failure, None)
-        .await
-        .unwrap();
-    assert!(!stale, "the first worker lost its lease");
-    let success = model::Attempt {
-        status_code: Some(200),
-        error: None,
-        latency_ms: 12,
-    };
-    let recorded = model::mark_delivered(&mut conn, second_claim, &success, now + secs(4))
-        .await
-        .unwrap();
-    assert!(recorded, "the second worker holds the lease");
-    drop(conn);
-    let (_, log) = app
-        .admin_get(&format!("/api/v1/webhooks/{hook}/deliveries"))
-        .await;
-    let row = &log["data"][0];
-    assert_eq!(row["status"], "delivered", "{log}");
-    assert_eq!(row["last_status_code"], 200, "{row}");
-    assert!(row["last_error"].is_null(), "{row}");
+    for round in 0..crate::races::rounds() {
+        fixtures::published(&app, &author["id"], &format!("Late news {round}"), &[]).await;
+        let now = cms::db::time::now();
+        let (first, second) = {
+            let mut conn = app.state.db.writer().await.unwrap();
+            let first = model::claim_due(&mut conn, now, now + secs(1), 10)
+                .await
+                .unwrap();
+            assert_eq!(first.len(), 1, "round {round}: one delivery due");
+            // The lease has run out when the redelivery comes (2 s later).
+            let again = model::redeliver(&mut conn, hook, first[0].id, now + secs(2))
+                .await
+                .unwrap();
+            assert!(
+                again.is_some(),
+                "round {round}: redelivered once the lease ran out"
+            );
+            let second = model::claim_due(&mut conn, now + secs(3), now + secs(60), 10)
+                .await
+                .unwrap();
+            assert_eq!(second.len(), 1, "round {round}");
+            (first[0].clone(), second[0].clone())
+        };
+        assert_eq!(second.attempts, first.attempts, "both count attempt 1");
+        let failure = model::Attempt {
+            status_code: Some(500),
+            error: Some("HTTP 500: the first worker's answer".into()),
+            latency_ms: 40_000,
+        };
+        let success = model::Attempt {
+            status_code: Some(200),
+            error: None,
+            latency_ms: 12,
+        };
+        let (stale, recorded) = tokio::join!(
+            async {
+                let mut conn = app.state.db.writer().await.unwrap();
+                model::mark_failed(&mut conn, &first, &failure, None).await
+            },
+            async {
+                let mut conn = app.state.db.writer().await.unwrap();
+                model::mark_delivered(&mut conn, &second, &success, now + secs(4)).await
+            }
+        );
+        assert!(
+            !stale.unwrap(),
+            "round {round}: the first worker lost its lease"
+        );
+        assert!(
+            recorded.unwrap(),
+            "round {round}: the second worker holds the lease"
+        );
+        let (_, log) = app
+            .admin_get(&format!("/api/v1/webhooks/{hook}/deliveries"))
+            .await;
+        let row = &log["data"][0];
+        assert_eq!(row["id"], second.id, "{log}");
+        assert_eq!(row["status"], "delivered", "round {round}: {log}");
+        assert_eq!(row["last_status_code"], 200, "{row}");
+        assert!(row["last_error"].is_null(), "{row}");
+    }
 }

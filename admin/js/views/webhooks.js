@@ -3,7 +3,7 @@
 // log with redelivery.
 
 import { api, query } from '../api.js';
-import { h, fill, when, announce, action, focusHeading, pager, problemBody } from '../dom.js';
+import { h, fill, when, announce, action, focusHeading, pager } from '../dom.js';
 import * as session from '../session.js';
 import { crudScreen, showSecretOnce } from './crud.js';
 
@@ -177,7 +177,7 @@ async function redeliver(hook, d, result, reload) {
   try {
     await api('POST', `/webhooks/${hook.id}/deliveries/${d.id}/redeliver`);
   } catch (problem) {
-    fill(result, h('p', { class: 'form-alert', role: 'alert' }, `Not redelivered: ${problemBody(problem).detail || problem.message}`));
+    fill(result, h('p', { class: 'form-alert', role: 'alert' }, `Not redelivered: ${problem.message}`));
     return;
   }
   // The worker sends only to enabled endpoints.
