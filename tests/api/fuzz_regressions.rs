@@ -70,8 +70,9 @@ async fn the_trash_refuses_a_reader_before_it_judges_the_sort(app: TestApp) {
 /// Local fuzz replay of stop 24 (seed 433878096, case J7EJM8): `author`
 /// held a NUL, which the schema allowed and the server refuses in every
 /// URL (400). Every string parameter of the document now says what it
-/// takes: an enum, a format or a pattern (at least "no NUL"), so a
-/// generated value the server must refuse is never schema-valid.
+/// takes: an enum, a format or a pattern (`api_docs::generated` gives the
+/// others the no-NUL pattern), so a generated value the server must refuse
+/// is never schema-valid.
 #[test]
 fn every_string_parameter_rules_out_what_the_server_refuses() {
     let doc: serde_json::Value =
